@@ -1,0 +1,1 @@
+//! Administrative units of Vietnam.
