@@ -1,1 +1,5 @@
-fn main() {}
+//! `lienket`: the LiênKết server and its command-line tool.
+
+fn main() -> std::process::ExitCode {
+    lienket::cli::main()
+}

@@ -4,8 +4,15 @@
 //! - [`text`]: Vietnamese text folding (for search and matching) and collation (for sorted lists).
 //! - [`admin_units`]: the embedded administrative units (legacy three-level and 2025 two-level),
 //!   free-text address parsing and legacy → 2025 conversion.
-//! - [`role`]: who a user is in the system (admin, coordinator, alliance staff, organisation representative).
-//! - [`alliance`]: validated alliance input.
+//! - [`ids`], [`role`], [`policy`]: who is who, and the one module that decides who may do what.
+//! - [`validate`], [`alliance`], [`account`]: user input parsed into checked values, with every
+//!   finding reported at once.
 
+pub mod account;
 pub mod admin_units;
+pub mod alliance;
+pub mod ids;
+pub mod policy;
+pub mod role;
 pub mod text;
+pub mod validate;

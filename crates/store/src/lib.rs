@@ -1,1 +1,170 @@
-//! placeholder
+//! Persistence for LiênKết: one code path for SQLite and PostgreSQL.
+//!
+//! Layout:
+//! - [`Store`]: the connection pool, opened from a [`DatabaseUrl`]; migrations run at open.
+//! - `migrate`: embedded schema migrations and the "schema newer than binary" guard.
+//! - `changes`: the change log. Every write goes through [`Store::write`], which runs the
+//!   write and appends its change-log row (entity, key, operation, actor, before/after) in the
+//!   same transaction. The change log is also the audit log that admins browse, and the feed
+//!   that search indexes and other nodes follow.
+//! - `alliances`, `users`, `sessions`, `tokens`, `files`, `organisations`: one module per entity.
+//!
+//! SeaORM is the single query layer for both engines (rejected: sqlx `Any`, which decodes
+//! PostgreSQL uuid and timestamptz differently from SQLite, and Diesel's per-engine branches).
+
+mod alliances;
+mod changes;
+mod entity;
+mod error;
+mod files;
+pub mod migrate;
+mod organisations;
+mod records;
+mod sessions;
+mod tokens;
+mod url;
+mod users;
+
+use std::time::Duration;
+
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
+
+pub use changes::{ChangeFilter, Op};
+pub use error::StoreError;
+pub use organisations::NewOrganisation;
+pub use records::*;
+pub use sessions::NewSession;
+pub use url::DatabaseUrl;
+
+/// The database engine behind a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// Embedded SQLite (the default; one node).
+    Sqlite,
+    /// PostgreSQL (several nodes).
+    Postgres,
+}
+
+/// Who makes a change: recorded in the change log with every write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// The signed-in user, or `None` for the system itself (demo seeding, CLI).
+    pub user_id: Option<lienket_domain::ids::UserId>,
+    /// The name shown in the audit log.
+    pub name: String,
+    /// The client address, when the change came over HTTP.
+    pub ip: Option<String>,
+}
+
+impl Actor {
+    /// The system itself, for command-line and seeding work.
+    pub fn system(what: &str) -> Actor {
+        Actor {
+            user_id: None,
+            name: what.to_string(),
+            ip: None,
+        }
+    }
+}
+
+/// The persistence layer: a pool of connections to one database.
+#[derive(Debug, Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+    engine: Engine,
+}
+
+impl Store {
+    /// Connects, applies pending migrations and checks the schema version.
+    pub async fn open(url: &DatabaseUrl) -> Result<Store, StoreError> {
+        let store = Store::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connects without migrating (used by `migrate` itself and by checks).
+    pub async fn connect(url: &DatabaseUrl) -> Result<Store, StoreError> {
+        let engine = url.engine();
+        let mut opts = ConnectOptions::new(url.expose());
+        opts.sqlx_logging(false)
+            .connect_timeout(Duration::from_secs(5))
+            .acquire_timeout(Duration::from_secs(10));
+        match engine {
+            Engine::Sqlite => {
+                // SQLite allows one writer: a small pool avoids lock convoys; WAL lets readers
+                // run beside the writer. These pragmas are set on every pooled connection.
+                opts.max_connections(8)
+                    .min_connections(1)
+                    .map_sqlx_sqlite_opts(|o| {
+                        use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+                        o.create_if_missing(true)
+                            .journal_mode(SqliteJournalMode::Wal)
+                            .synchronous(SqliteSynchronous::Normal)
+                            .foreign_keys(true)
+                            .busy_timeout(Duration::from_secs(10))
+                    });
+            }
+            Engine::Postgres => {
+                opts.max_connections(16).min_connections(1);
+            }
+        }
+        let db = Database::connect(opts)
+            .await
+            .map_err(|e| StoreError::Unreachable {
+                url: url.to_string(),
+                cause: e.to_string(),
+            })?;
+        let store = Store { db, engine };
+        store.ping().await.map_err(|e| StoreError::Unreachable {
+            url: url.to_string(),
+            cause: e.to_string(),
+        })?;
+        Ok(store)
+    }
+
+    /// Applies pending migrations; refuses a database whose schema is newer than this binary.
+    pub async fn migrate(&self) -> Result<Vec<i64>, StoreError> {
+        migrate::run(&self.db).await
+    }
+
+    /// The schema version of the database.
+    pub async fn schema_version(&self) -> Result<i64, StoreError> {
+        migrate::current_version(&self.db).await
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.db.execute_unprepared("SELECT 1").await?;
+        Ok(())
+    }
+
+    /// The engine in use.
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// Closes the pool (on shutdown, so SQLite checkpoints its WAL).
+    pub async fn close(self) -> Result<(), StoreError> {
+        self.db.close().await?;
+        Ok(())
+    }
+
+    /// Writes a consistent copy of a SQLite database to `path` while it is in use (`VACUUM INTO`).
+    pub async fn backup_sqlite_into(&self, path: &std::path::Path) -> Result<(), StoreError> {
+        if self.engine != Engine::Sqlite {
+            return Err(StoreError::Unsupported("VACUUM INTO needs SQLite"));
+        }
+        let target = path.to_string_lossy().replace('\'', "''");
+        self.db
+            .execute_unprepared(&format!("VACUUM INTO '{target}'"))
+            .await?;
+        Ok(())
+    }
+}
+
+/// The current time, truncated to microseconds: PostgreSQL keeps µs, SQLite text keeps ns, and
+/// equal values must round-trip equal on both engines.
+pub fn now() -> time::OffsetDateTime {
+    let t = time::OffsetDateTime::now_utc();
+    t.replace_nanosecond(t.nanosecond() / 1_000 * 1_000).unwrap_or(t)
+}

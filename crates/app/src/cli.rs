@@ -1,0 +1,308 @@
+//! The command line.
+
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use lienket_domain::account::{check_password, parse_username};
+use lienket_domain::ids::{OrganisationId, UserId};
+use lienket_domain::role::{Role, RoleKind};
+use lienket_domain::validate::Findings;
+use lienket_store::{Actor, NewUser, PageRequest, Store};
+
+use crate::config::{DbArgs, ServeArgs};
+
+/// LiênKết — the platform of Vietnam's cooperative alliances.
+#[derive(Debug, Parser)]
+#[command(name = "lienket", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the web server (SQLite in the data directory unless --database-url is given).
+    Serve {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        web: ServeArgs,
+        /// Start on a fresh demonstration database instead (same as `lienket demo`).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Run the web server on a fresh SQLite database filled with demonstration data,
+    /// and print the address to open and one account per role.
+    Demo {
+        /// Directory for the demonstration database (wiped at every start).
+        #[arg(long, env = "LIENKET_DATA_DIR", default_value = "./lienket-data")]
+        data_dir: PathBuf,
+        #[command(flatten)]
+        web: ServeArgs,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Write a consistent backup while the server runs (SQLite: VACUUM INTO; PostgreSQL: pg_dump).
+    Backup {
+        /// The backup file to create (must not exist).
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Replace the database with a backup. Stop every server first.
+    Restore {
+        /// The backup file made by `lienket backup`.
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create an account. The password is read from standard input with --password-stdin,
+    /// otherwise a random one is generated and printed.
+    Add {
+        /// Login name (lower-case letters, digits, . _ -).
+        username: String,
+        /// Role: admin, coordinator, alliance_staff or organisation_rep.
+        #[arg(long, default_value = "admin")]
+        role: String,
+        /// Name shown in the interface (defaults to the username).
+        #[arg(long)]
+        name: Option<String>,
+        /// Alliance code (e.g. HN) for alliance staff.
+        #[arg(long)]
+        alliance: Option<String>,
+        /// Organisation id for organisation representatives.
+        #[arg(long)]
+        organisation: Option<i64>,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Set a new password for an account (ends its sessions).
+    Passwd {
+        /// Login name.
+        username: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// List accounts.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+/// Entry point: parses the command line, runs, and maps failure to a one-line message.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("lienket: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("lienket: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("LIENKET_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .try_init();
+}
+
+async fn open(db: &DbArgs) -> anyhow::Result<Store> {
+    let url = db.url()?;
+    Ok(Store::open(&url).await?)
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve { db, web, demo } => {
+            if demo {
+                return crate::demo::serve(&db.data_dir, &web).await;
+            }
+            let store = open(&db).await?;
+            let listener = bind(&web).await?;
+            tracing::info!(url = %format!("http://{}", listener.local_addr()?), database = %db.url()?, "LiênKết is serving");
+            crate::server::run(listener, store, web.web_config()).await
+        }
+        Command::Demo { data_dir, web } => crate::demo::serve(&data_dir, &web).await,
+        Command::Migrate { db } => {
+            let store = Store::connect(&db.url()?).await?;
+            let applied = store.migrate().await?;
+            println!(
+                "schema version {} ({} migration(s) applied)",
+                store.schema_version().await?,
+                applied.len()
+            );
+            Ok(())
+        }
+        Command::User { command } => user(command).await,
+        Command::Backup { file, db } => crate::backup::backup(&db, &file).await,
+        Command::Restore { file, db } => crate::backup::restore(&db, &file).await,
+    }
+}
+
+/// Binds the listener, with a message that names the address when it is taken.
+pub async fn bind(web: &ServeArgs) -> anyhow::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(web.bind)
+        .await
+        .with_context(|| format!("cannot listen on {} (is another server running there?)", web.bind))
+}
+
+fn read_password(from_stdin: bool) -> anyhow::Result<(String, bool)> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("reading the password from standard input")?;
+        Ok((line.trim_end_matches(['\r', '\n']).to_string(), false))
+    } else {
+        Ok((lienket_web::security::random_token()[..20].to_string(), true))
+    }
+}
+
+fn check_new_password(password: &str, username: &str) -> anyhow::Result<()> {
+    let mut f = Findings::default();
+    check_password(&mut f, "password", password, username);
+    match f.0.first() {
+        Some(finding) => anyhow::bail!("{}", lienket_web::i18n::Lang::En.finding(finding)),
+        None => Ok(()),
+    }
+}
+
+async fn user(command: UserCommand) -> anyhow::Result<()> {
+    let actor = Actor::system("cli");
+    match command {
+        UserCommand::Add {
+            username,
+            role,
+            name,
+            alliance,
+            organisation,
+            password_stdin,
+            db,
+        } => {
+            let username = parse_username(&username)
+                .context("invalid username: use 3–40 lower-case letters, digits, '.', '_' or '-'")?;
+            let kind = RoleKind::parse(&role)
+                .context("invalid role: use admin, coordinator, alliance_staff or organisation_rep")?;
+            let store = open(&db).await?;
+            let alliance_id = match alliance {
+                Some(code) => Some(
+                    store
+                        .alliance_by_code(&code)
+                        .await
+                        .with_context(|| format!("no alliance with code {code}"))?
+                        .id,
+                ),
+                None => None,
+            };
+            let role = Role::from_parts(kind, alliance_id, organisation.map(OrganisationId))
+                .context("alliance_staff needs --alliance CODE; organisation_rep needs --organisation ID")?;
+            let (password, generated) = read_password(password_stdin)?;
+            check_new_password(&password, &username)?;
+            let password_hash = lienket_web::security::hash_password(password.clone()).await?;
+            let new = NewUser {
+                display_name: name.unwrap_or_else(|| username.clone()),
+                username,
+                email: None,
+                password_hash,
+                role,
+            };
+            let user = store.create_user(&actor, &new).await.map_err(|e| match e {
+                lienket_store::StoreError::Duplicate(_) => {
+                    anyhow::anyhow!("the username {} is taken", new.username)
+                }
+                e => e.into(),
+            })?;
+            println!(
+                "created account {} (id {}, role {})",
+                user.username,
+                user.id,
+                kind.as_str()
+            );
+            if generated {
+                println!("password: {password}");
+            }
+            Ok(())
+        }
+        UserCommand::Passwd {
+            username,
+            password_stdin,
+            db,
+        } => {
+            let store = open(&db).await?;
+            let (user, _) = store
+                .user_credentials(&username)
+                .await?
+                .with_context(|| format!("no account named {username}"))?;
+            let (password, generated) = read_password(password_stdin)?;
+            check_new_password(&password, &user.username)?;
+            let hash = lienket_web::security::hash_password(password.clone()).await?;
+            store.set_password(&actor, UserId(user.id.0), &hash, None).await?;
+            println!("password of {} changed; their sessions have ended", user.username);
+            if generated {
+                println!("password: {password}");
+            }
+            Ok(())
+        }
+        UserCommand::List { db } => {
+            let store = open(&db).await?;
+            let mut page = 1;
+            println!(
+                "{:<6} {:<24} {:<18} {:<7} name",
+                "id", "username", "role", "active"
+            );
+            loop {
+                let p = store.list_users(PageRequest::new(Some(page), Some(200))).await?;
+                for u in &p.items {
+                    println!(
+                        "{:<6} {:<24} {:<18} {:<7} {}",
+                        u.id.0,
+                        u.username,
+                        u.role.kind().as_str(),
+                        if u.active { "yes" } else { "no" },
+                        u.display_name
+                    );
+                }
+                if page >= p.pages() {
+                    break;
+                }
+                page += 1;
+            }
+            Ok(())
+        }
+    }
+}

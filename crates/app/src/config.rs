@@ -1,0 +1,73 @@
+//! Configuration: defaults, then `LIENKET_*` environment variables, then flags (clap reads both).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use lienket_store::DatabaseUrl;
+
+/// Options shared by every command that touches the database.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DbArgs {
+    /// Directory for the embedded database and other data.
+    #[arg(long, env = "LIENKET_DATA_DIR", default_value = "./lienket-data")]
+    pub data_dir: PathBuf,
+    /// Database URL: `postgres://user:password@host/db` for PostgreSQL (several nodes);
+    /// when absent, SQLite in the data directory.
+    #[arg(long, env = "LIENKET_DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+impl DbArgs {
+    /// The database URL to use: the given one, or `<data-dir>/lienket.db`.
+    pub fn url(&self) -> anyhow::Result<DatabaseUrl> {
+        match &self.database_url {
+            Some(raw) => DatabaseUrl::parse(raw).map_err(anyhow::Error::msg),
+            None => {
+                std::fs::create_dir_all(&self.data_dir).map_err(|e| {
+                    anyhow::anyhow!(
+                        "cannot create the data directory {}: {e}",
+                        self.data_dir.display()
+                    )
+                })?;
+                Ok(DatabaseUrl::sqlite_file(&sqlite_path(&self.data_dir)))
+            }
+        }
+    }
+}
+
+/// The SQLite database file inside a data directory.
+pub fn sqlite_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("lienket.db")
+}
+
+/// Options of the HTTP server.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "LIENKET_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Mark cookies Secure: set when users reach LiênKết over HTTPS (behind a TLS proxy).
+    #[arg(long, env = "LIENKET_SECURE_COOKIES", default_value_t = false)]
+    pub secure_cookies: bool,
+    /// Take the client address from X-Forwarded-For (only behind a trusted proxy).
+    #[arg(long, env = "LIENKET_TRUST_PROXY", default_value_t = false)]
+    pub trust_proxy: bool,
+    /// Hours a session lasts after its last use.
+    #[arg(long, env = "LIENKET_SESSION_HOURS", default_value_t = 12)]
+    pub session_hours: i64,
+    /// Largest request body accepted, in megabytes.
+    #[arg(long, env = "LIENKET_MAX_BODY_MB", default_value_t = 2)]
+    pub max_body_mb: usize,
+}
+
+impl ServeArgs {
+    /// The web layer's settings.
+    pub fn web_config(&self) -> lienket_web::WebConfig {
+        lienket_web::WebConfig {
+            secure_cookies: self.secure_cookies,
+            trust_proxy: self.trust_proxy,
+            session_hours: self.session_hours.clamp(1, 24 * 30),
+            max_body_bytes: self.max_body_mb.clamp(1, 200) * 1024 * 1024,
+        }
+    }
+}

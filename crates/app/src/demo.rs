@@ -1,0 +1,175 @@
+//! The demonstration data set: the five alliances that signed the 2023–2025 coordination
+//! programme, one organisation per province of the 2023 OCOP week, and one account per role.
+
+use std::path::Path;
+
+use anyhow::Context;
+use lienket_domain::alliance::AllianceForm;
+use lienket_domain::role::Role;
+use lienket_store::{Actor, DatabaseUrl, NewOrganisation, NewUser, Store};
+
+use crate::config::ServeArgs;
+
+/// The password of every demonstration account (printed at start).
+pub const DEMO_PASSWORD: &str = "lienket-demo-2023";
+
+/// The five signatory alliances: (code, name, short name, 2025 province code, address).
+const ALLIANCES: [(&str, &str, &str, &str, &str); 5] = [
+    (
+        "HN",
+        "Liên minh Hợp tác xã thành phố Hà Nội",
+        "LMHTX Hà Nội",
+        "01",
+        "Phường Hà Đông, Thành phố Hà Nội",
+    ),
+    (
+        "HP",
+        "Liên minh Hợp tác xã thành phố Hải Phòng",
+        "LMHTX Hải Phòng",
+        "31",
+        "Thành phố Hải Phòng",
+    ),
+    (
+        "DN",
+        "Liên minh Hợp tác xã thành phố Đà Nẵng",
+        "LMHTX Đà Nẵng",
+        "48",
+        "Thành phố Đà Nẵng",
+    ),
+    (
+        "CT",
+        "Liên minh Hợp tác xã thành phố Cần Thơ",
+        "LMHTX Cần Thơ",
+        "92",
+        "Thành phố Cần Thơ",
+    ),
+    (
+        "HCM",
+        "Liên minh Hợp tác xã Thành phố Hồ Chí Minh",
+        "LMHTX TP Hồ Chí Minh",
+        "79",
+        "Thành phố Hồ Chí Minh",
+    ),
+];
+
+/// Synthetic cooperatives, one per province named for the 2023 OCOP week:
+/// (name, legacy province as people still write it, managing alliance code).
+const ORGANISATIONS: [(&str, &str, &str); 15] = [
+    ("Hợp tác xã Nông nghiệp Đông Dư", "Hà Nội", "HN"),
+    ("Hợp tác xã Chè Phú Thịnh", "Thái Nguyên", "HN"),
+    ("Hợp tác xã Rau an toàn Tiên Lãng", "Hải Phòng", "HP"),
+    ("Hợp tác xã Vải thiều Thanh Hà", "Hải Dương", "HP"),
+    ("Hợp tác xã Nước mắm Nam Ô", "Đà Nẵng", "DN"),
+    ("Hợp tác xã Gạo sạch Phong Điền", "Cần Thơ", "CT"),
+    ("Hợp tác xã Dịch vụ Nông nghiệp Củ Chi", "TP Hồ Chí Minh", "HCM"),
+    ("Hợp tác xã Mật ong Bắc Giang", "Bắc Giang", "HN"),
+    ("Hợp tác xã Quế Văn Yên", "Yên Bái", "HN"),
+    ("Hợp tác xã Chè Shan tuyết Bát Xát", "Lào Cai", "HN"),
+    ("Hợp tác xã Bưởi Đoan Hùng", "Phú Thọ", "HN"),
+    ("Hợp tác xã Hạt dẻ Trùng Khánh", "Cao Bằng", "HN"),
+    ("Hợp tác xã Miến dong Bình Liêu", "Quảng Ninh", "HP"),
+    ("Hợp tác xã Gốm Bát Tràng", "Hà Nội", "HN"),
+    ("Hợp tác xã Bánh tráng Đại Lộc", "Quảng Nam", "DN"),
+];
+
+/// The demonstration accounts: (username, display name, role label).
+pub const ACCOUNTS: [(&str, &str); 4] = [
+    ("admin", "Quản trị hệ thống"),
+    ("dieuphoi", "Ban điều phối chương trình"),
+    ("canbo.hanoi", "Cán bộ LMHTX Hà Nội"),
+    ("daidien.htx", "Đại diện HTX Nông nghiệp Đông Dư"),
+];
+
+/// Fills an empty database with the demonstration data.
+pub async fn seed(store: &Store) -> anyhow::Result<()> {
+    let actor = Actor::system("demo");
+    let mut alliance_ids = Vec::new();
+    for (code, name, short_name, province_code, address) in ALLIANCES {
+        let form = AllianceForm {
+            code: code.into(),
+            name: name.into(),
+            short_name: short_name.into(),
+            province_code: province_code.into(),
+            address: address.into(),
+            ..Default::default()
+        };
+        let input = form
+            .parse()
+            .map_err(|f| anyhow::anyhow!("demo alliance {code} is invalid: {f:?}"))?;
+        alliance_ids.push((code, store.create_alliance(&actor, &input).await?.id));
+    }
+    let alliance = |code: &str| alliance_ids.iter().find(|(c, _)| *c == code).map(|(_, id)| *id);
+    let mut first_org = None;
+    for (i, (name, province, alliance_code)) in ORGANISATIONS.iter().enumerate() {
+        let parsed = lienket_domain::admin_units::parse_address(province);
+        let org = store
+            .create_organisation(
+                &actor,
+                &NewOrganisation {
+                    name: (*name).into(),
+                    // Deterministic, syntactically valid 10-digit codes reserved for demonstrations.
+                    registration_code: Some(format!("0109{:06}", 100 + i)),
+                    kind: "cooperative",
+                    alliance_id: alliance(alliance_code),
+                    province_code: parsed.province_2025.map(|p| p.code.to_string()),
+                },
+            )
+            .await?;
+        first_org.get_or_insert(org.id);
+    }
+    let hash = lienket_web::security::hash_password(DEMO_PASSWORD.into()).await?;
+    let roles = [
+        Role::Admin,
+        Role::Coordinator,
+        Role::AllianceStaff {
+            alliance: alliance("HN").context("demo alliance HN")?,
+        },
+        Role::OrganisationRep {
+            organisation: first_org.context("demo organisation")?,
+        },
+    ];
+    for ((username, display_name), role) in ACCOUNTS.iter().zip(roles) {
+        store
+            .create_user(
+                &actor,
+                &NewUser {
+                    username: (*username).into(),
+                    display_name: (*display_name).into(),
+                    email: None,
+                    password_hash: hash.clone(),
+                    role,
+                },
+            )
+            .await?;
+    }
+    Ok(())
+}
+
+/// Starts the server on a fresh demonstration database in `data_dir/demo`.
+pub async fn serve(data_dir: &Path, web: &ServeArgs) -> anyhow::Result<()> {
+    let dir = data_dir.join("demo");
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let path = dir.join("lienket.db");
+    for ext in ["db", "db-wal", "db-shm"] {
+        let _ = std::fs::remove_file(path.with_extension(ext));
+    }
+    let store = Store::open(&DatabaseUrl::sqlite_file(&path)).await?;
+    seed(&store).await.context("loading the demonstration data")?;
+    let listener = crate::cli::bind(web).await?;
+    let addr = listener.local_addr()?;
+    println!();
+    println!("  LiênKết demo is running: http://{addr}/");
+    println!("  Database: {} (fresh at every start)", path.display());
+    println!("  Accounts (password for all: {DEMO_PASSWORD}):");
+    for ((username, name), role) in ACCOUNTS.iter().zip([
+        "admin",
+        "coordinator",
+        "alliance staff (Hà Nội)",
+        "organisation representative",
+    ]) {
+        println!("    {username:<14} {role:<32} {name}");
+    }
+    println!("  Stop with Ctrl-C.");
+    println!();
+    crate::server::run(listener, store, web.web_config()).await
+}

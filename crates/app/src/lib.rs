@@ -1,0 +1,14 @@
+//! The `lienket` program: configuration, commands, demo data.
+//!
+//! Layout:
+//! - [`cli`]: the command line (`serve`, `demo`, `migrate`, `user`, `backup`, `restore`).
+//! - [`config`]: one typed configuration from flags and `LIENKET_*` variables.
+//! - [`server`]: starting the HTTP server on a listener, with graceful shutdown.
+//! - [`demo`]: the demonstration data set.
+//! - [`backup`]: online backup and restore for both engines.
+
+pub mod backup;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod server;

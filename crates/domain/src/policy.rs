@@ -1,0 +1,194 @@
+//! The one place that decides who may do what: `can(principal, action, resource)`.
+//!
+//! Every HTML handler and every API handler asks this module before reading or changing
+//! anything that is not public. Keeping the rules here, as plain data in and a boolean out,
+//! makes them testable as a table and impossible to drift between the two front ends.
+
+use crate::ids::{AllianceId, OrganisationId, UserId};
+use crate::role::Role;
+
+/// Who is asking: an anonymous visitor or a signed-in user with a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Principal {
+    /// A visitor who has not signed in (the public).
+    Anonymous,
+    /// A signed-in user.
+    User {
+        /// The account.
+        id: UserId,
+        /// Its role and scope.
+        role: Role,
+    },
+}
+
+/// What the principal wants to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Read the resource.
+    View,
+    /// Create a resource of this kind.
+    Create,
+    /// Change the resource.
+    Update,
+    /// Remove or deactivate the resource.
+    Delete,
+}
+
+/// What the action is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
+    /// The public directory of alliances.
+    Alliances,
+    /// One alliance's record.
+    Alliance(AllianceId),
+    /// One organisation, with the alliance that manages it.
+    Organisation {
+        /// The organisation.
+        id: OrganisationId,
+        /// The alliance it is a member of, if any.
+        alliance: Option<AllianceId>,
+    },
+    /// User accounts in general (the admin list, creating accounts).
+    Users,
+    /// One user account.
+    User(UserId),
+    /// The audit log of every change.
+    AuditLog,
+    /// The staff dashboard.
+    Dashboard,
+    /// Reference data: administrative units, address parsing.
+    ReferenceData,
+}
+
+impl Principal {
+    /// The signed-in user's role, if any.
+    pub fn role(&self) -> Option<Role> {
+        match self {
+            Principal::Anonymous => None,
+            Principal::User { role, .. } => Some(*role),
+        }
+    }
+}
+
+/// Decides whether `principal` may perform `action` on `resource`.
+pub fn can(principal: &Principal, action: Action, resource: Resource) -> bool {
+    use Action::*;
+    use Resource as R;
+    let Principal::User { id: me, role } = *principal else {
+        // The public reads public things and nothing else.
+        return action == View && matches!(resource, R::Alliances | R::Alliance(_) | R::ReferenceData);
+    };
+    if role == Role::Admin {
+        return true;
+    }
+    match (resource, action) {
+        (R::Alliances | R::Alliance(_) | R::ReferenceData, View) => true,
+        // Accounts: each user sees and changes their own; only admins manage others.
+        (R::User(id), View | Update) => id == me,
+        (R::Users | R::User(_), _) => false,
+        (R::AuditLog, View) => role == Role::Coordinator,
+        (R::Dashboard, View) => !matches!(role, Role::OrganisationRep { .. }),
+        (R::Alliance(id), Update) => role == Role::AllianceStaff { alliance: id },
+        (R::Organisation { id, alliance }, _) => match role {
+            Role::Coordinator => action != Delete,
+            Role::AllianceStaff { alliance: mine } => alliance == Some(mine),
+            Role::OrganisationRep { organisation } => id == organisation && action != Delete,
+            Role::Admin => true,
+        },
+        (R::Alliances | R::Alliance(_) | R::ReferenceData | R::AuditLog | R::Dashboard, _) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HN: AllianceId = AllianceId(1);
+    const CT: AllianceId = AllianceId(4);
+
+    fn user(role: Role) -> Principal {
+        Principal::User { id: UserId(7), role }
+    }
+
+    #[test]
+    fn the_public_reads_the_alliance_directory_but_changes_nothing() {
+        let p = Principal::Anonymous;
+        assert!(can(&p, Action::View, Resource::Alliances));
+        assert!(can(&p, Action::View, Resource::ReferenceData));
+        assert!(!can(&p, Action::Update, Resource::Alliance(HN)));
+        assert!(!can(&p, Action::View, Resource::AuditLog));
+        assert!(!can(&p, Action::View, Resource::Dashboard));
+    }
+
+    #[test]
+    fn ha_noi_staff_cannot_change_a_can_tho_cooperative() {
+        let staff = user(Role::AllianceStaff { alliance: HN });
+        let can_tho_coop = Resource::Organisation {
+            id: OrganisationId(9),
+            alliance: Some(CT),
+        };
+        let ha_noi_coop = Resource::Organisation {
+            id: OrganisationId(10),
+            alliance: Some(HN),
+        };
+        assert!(!can(&staff, Action::Update, can_tho_coop));
+        assert!(can(&staff, Action::Update, ha_noi_coop));
+        assert!(can(&staff, Action::Update, Resource::Alliance(HN)));
+        assert!(!can(&staff, Action::Update, Resource::Alliance(CT)));
+    }
+
+    #[test]
+    fn a_representative_edits_only_their_own_organisation() {
+        let rep = user(Role::OrganisationRep {
+            organisation: OrganisationId(10),
+        });
+        assert!(can(
+            &rep,
+            Action::Update,
+            Resource::Organisation {
+                id: OrganisationId(10),
+                alliance: Some(HN)
+            }
+        ));
+        assert!(!can(
+            &rep,
+            Action::View,
+            Resource::Organisation {
+                id: OrganisationId(11),
+                alliance: Some(HN)
+            }
+        ));
+        assert!(!can(&rep, Action::View, Resource::Dashboard));
+    }
+
+    #[test]
+    fn only_admins_manage_accounts_and_users_keep_their_own() {
+        let admin = user(Role::Admin);
+        let coordinator = user(Role::Coordinator);
+        assert!(can(&admin, Action::Create, Resource::Users));
+        assert!(!can(&coordinator, Action::Create, Resource::Users));
+        assert!(!can(&coordinator, Action::Update, Resource::User(UserId(8))));
+        assert!(can(&coordinator, Action::Update, Resource::User(UserId(7))));
+        assert!(can(&coordinator, Action::View, Resource::AuditLog));
+        assert!(!can(
+            &user(Role::AllianceStaff { alliance: HN }),
+            Action::View,
+            Resource::AuditLog
+        ));
+    }
+
+    #[test]
+    fn only_admins_create_alliances() {
+        assert!(can(&user(Role::Admin), Action::Create, Resource::Alliances));
+        assert!(!can(
+            &user(Role::Coordinator),
+            Action::Create,
+            Resource::Alliances
+        ));
+        assert!(!can(
+            &user(Role::AllianceStaff { alliance: HN }),
+            Action::Create,
+            Resource::Alliances
+        ));
+    }
+}

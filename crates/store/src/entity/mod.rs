@@ -1,0 +1,11 @@
+//! Table mappings. Entities are private to the store: callers get the plain records of
+//! [`crate::records`], never an ORM type.
+
+pub mod alliance;
+pub mod api_token;
+pub mod change_log;
+pub mod file;
+pub mod login_attempt;
+pub mod organisation;
+pub mod session;
+pub mod user;

@@ -1,0 +1,321 @@
+//! Embedded schema migrations, applied at start, in order, each in its own transaction.
+//!
+//! The schema version lives in `lienket_schema`. A database whose version is newer than the
+//! newest migration this binary knows is refused: an older binary must never write to a schema
+//! it does not understand. On PostgreSQL an advisory lock serialises nodes that start together.
+//!
+//! Migrations are built with sea-query so one definition yields correct DDL for both engines
+//! (rejected: hand-written per-engine SQL files, which drift apart).
+
+use sea_orm::sea_query::{
+    ColumnDef, ForeignKey, ForeignKeyAction, ForeignKeyCreateStatement, Index, Query, Table,
+    TableCreateStatement,
+};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement, TransactionTrait};
+
+use crate::StoreError;
+
+/// One migration: a version number, a name and the statements that apply it.
+struct Migration {
+    version: i64,
+    name: &'static str,
+    statements: fn(DatabaseBackend) -> Vec<Statement>,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "foundation",
+    statements: foundation,
+}];
+
+/// The newest schema version this binary knows.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}
+
+/// Advisory-lock key shared by every node (an arbitrary constant: "LKET").
+const PG_LOCK_KEY: i64 = 0x4c4b_4554;
+
+/// Applies pending migrations; returns the versions applied.
+pub async fn run(db: &DatabaseConnection) -> Result<Vec<i64>, StoreError> {
+    let backend = db.get_database_backend();
+    db.execute_unprepared(
+        "CREATE TABLE IF NOT EXISTS lienket_schema (version BIGINT PRIMARY KEY, name VARCHAR(100) NOT NULL, \
+         applied_at VARCHAR(40) NOT NULL)",
+    )
+    .await?;
+    let locked = backend == DatabaseBackend::Postgres;
+    if locked {
+        // Taken inside a transaction so it is released even if this node dies mid-migration.
+        let txn = db.begin().await?;
+        txn.execute_raw(Statement::from_string(
+            backend,
+            format!("SELECT pg_advisory_xact_lock({PG_LOCK_KEY})"),
+        ))
+        .await?;
+        let applied = apply_pending(&txn, backend).await;
+        return match applied {
+            Ok(v) => {
+                txn.commit().await?;
+                Ok(v)
+            }
+            Err(e) => Err(e),
+        };
+    }
+    let txn = db.begin().await?;
+    let applied = apply_pending(&txn, backend).await?;
+    txn.commit().await?;
+    Ok(applied)
+}
+
+/// The schema version recorded in the database (0 when empty).
+pub async fn current_version<C: ConnectionTrait>(db: &C) -> Result<i64, StoreError> {
+    let backend = db.get_database_backend();
+    let row = db
+        .query_one_raw(Statement::from_string(
+            backend,
+            "SELECT COALESCE(MAX(version), 0) AS v FROM lienket_schema".to_string(),
+        ))
+        .await?;
+    Ok(row.map(|r| r.try_get::<i64>("", "v")).transpose()?.unwrap_or(0))
+}
+
+async fn apply_pending<C: ConnectionTrait>(db: &C, backend: DatabaseBackend) -> Result<Vec<i64>, StoreError> {
+    let current = current_version(db).await?;
+    if current > latest_version() {
+        return Err(StoreError::SchemaTooNew {
+            database: current,
+            binary: latest_version(),
+        });
+    }
+    let mut applied = Vec::new();
+    for m in MIGRATIONS.iter().filter(|m| m.version > current) {
+        for stmt in (m.statements)(backend) {
+            db.execute_raw(stmt).await?;
+        }
+        let now = time::OffsetDateTime::now_utc()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+        let insert = Query::insert()
+            .into_table("lienket_schema")
+            .columns(["version", "name", "applied_at"])
+            .values_panic([m.version.into(), m.name.into(), now.into()])
+            .to_owned();
+        db.execute(&insert).await?;
+        tracing::info!(version = m.version, name = m.name, "schema migration applied");
+        applied.push(m.version);
+    }
+    Ok(applied)
+}
+
+fn id() -> ColumnDef {
+    ColumnDef::new("id")
+        .big_integer()
+        .not_null()
+        .auto_increment()
+        .primary_key()
+        .to_owned()
+}
+fn text(name: &'static str, len: u32) -> ColumnDef {
+    ColumnDef::new(name).string_len(len).not_null().to_owned()
+}
+fn opt_text(name: &'static str, len: u32) -> ColumnDef {
+    ColumnDef::new(name).string_len(len).null().to_owned()
+}
+fn ts(name: &'static str) -> ColumnDef {
+    ColumnDef::new(name)
+        .timestamp_with_time_zone()
+        .not_null()
+        .to_owned()
+}
+fn opt_ts(name: &'static str) -> ColumnDef {
+    ColumnDef::new(name).timestamp_with_time_zone().null().to_owned()
+}
+fn big(name: &'static str) -> ColumnDef {
+    ColumnDef::new(name).big_integer().not_null().to_owned()
+}
+fn opt_big(name: &'static str) -> ColumnDef {
+    ColumnDef::new(name).big_integer().null().to_owned()
+}
+fn version() -> ColumnDef {
+    ColumnDef::new("version")
+        .integer()
+        .not_null()
+        .default(1)
+        .to_owned()
+}
+fn fk(from: &'static str, to_table: &'static str, on_delete: ForeignKeyAction) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .from_col(from)
+        .to_tbl(to_table)
+        .to_col("id")
+        .on_delete(on_delete)
+        .to_owned()
+}
+
+fn foundation(backend: DatabaseBackend) -> Vec<Statement> {
+    let tables: Vec<TableCreateStatement> = vec![
+        Table::create()
+            .table("files")
+            .col(id())
+            .col(text("content_type", 100))
+            .col(big("size"))
+            .col(text("sha256", 64))
+            .col(ColumnDef::new("bytes").blob().not_null())
+            .col(ts("created_at"))
+            .to_owned(),
+        Table::create()
+            .table("alliances")
+            .col(id())
+            .col(text("code", 16).unique_key().to_owned())
+            .col(text("name", 200))
+            .col(text("short_name", 80))
+            .col(text("sort_key", 800))
+            .col(text("province_code", 2))
+            .col(opt_text("address", 300))
+            .col(opt_text("phone", 20))
+            .col(opt_text("email", 254))
+            .col(opt_text("website", 300))
+            .col(opt_big("logo_file_id"))
+            .col(ts("created_at"))
+            .col(ts("updated_at"))
+            .col(version())
+            .foreign_key(&mut fk("logo_file_id", "files", ForeignKeyAction::SetNull))
+            .to_owned(),
+        Table::create()
+            .table("organisations")
+            .col(id())
+            .col(opt_big("alliance_id"))
+            .col(opt_text("registration_code", 14).unique_key().to_owned())
+            .col(text("name", 300))
+            .col(text("name_folded", 300))
+            .col(text("kind", 20))
+            .col(opt_text("province_code", 2))
+            .col(text("status", 20))
+            .col(ts("created_at"))
+            .col(ts("updated_at"))
+            .col(version())
+            .foreign_key(&mut fk("alliance_id", "alliances", ForeignKeyAction::Restrict))
+            .to_owned(),
+        Table::create()
+            .table("users")
+            .col(id())
+            .col(text("username", 40).unique_key().to_owned())
+            .col(text("display_name", 120))
+            .col(opt_text("email", 254))
+            .col(text("password_hash", 200))
+            .col(text("role", 20))
+            .col(opt_big("alliance_id"))
+            .col(opt_big("organisation_id"))
+            .col(ColumnDef::new("active").boolean().not_null().default(true))
+            .col(ts("created_at"))
+            .col(ts("updated_at"))
+            .col(opt_ts("last_login_at"))
+            .col(version())
+            .foreign_key(&mut fk("alliance_id", "alliances", ForeignKeyAction::Restrict))
+            .foreign_key(&mut fk(
+                "organisation_id",
+                "organisations",
+                ForeignKeyAction::Restrict,
+            ))
+            .to_owned(),
+        Table::create()
+            .table("sessions")
+            .col(text("id", 64).primary_key().to_owned())
+            .col(big("user_id"))
+            .col(text("csrf_token", 64))
+            .col(ts("created_at"))
+            .col(ts("expires_at"))
+            .col(ts("last_seen_at"))
+            .col(opt_text("ip", 64))
+            .col(opt_text("user_agent", 300))
+            .foreign_key(&mut fk("user_id", "users", ForeignKeyAction::Cascade))
+            .to_owned(),
+        Table::create()
+            .table("api_tokens")
+            .col(id())
+            .col(big("user_id"))
+            .col(text("name", 100))
+            .col(text("token_hash", 64).unique_key().to_owned())
+            .col(text("prefix", 16))
+            .col(ts("created_at"))
+            .col(opt_ts("last_used_at"))
+            .col(opt_ts("revoked_at"))
+            .foreign_key(&mut fk("user_id", "users", ForeignKeyAction::Cascade))
+            .to_owned(),
+        Table::create()
+            .table("login_attempts")
+            .col(id())
+            .col(text("ip", 64))
+            .col(text("username", 100))
+            .col(ts("at"))
+            .col(ColumnDef::new("success").boolean().not_null())
+            .to_owned(),
+        Table::create()
+            .table("change_log")
+            .col(id())
+            .col(ts("at"))
+            .col(opt_big("actor_id"))
+            .col(text("actor_name", 120))
+            .col(opt_text("ip", 64))
+            .col(text("entity", 40))
+            .col(text("entity_key", 100))
+            .col(text("op", 20))
+            .col(ColumnDef::new("before").text().null())
+            .col(ColumnDef::new("after").text().null())
+            .to_owned(),
+    ];
+    let indexes = vec![
+        Index::create()
+            .name("ix_sessions_user")
+            .table("sessions")
+            .col("user_id")
+            .to_owned(),
+        Index::create()
+            .name("ix_sessions_expires")
+            .table("sessions")
+            .col("expires_at")
+            .to_owned(),
+        Index::create()
+            .name("ix_login_attempts_ip")
+            .table("login_attempts")
+            .col("ip")
+            .col("at")
+            .to_owned(),
+        Index::create()
+            .name("ix_login_attempts_user")
+            .table("login_attempts")
+            .col("username")
+            .col("at")
+            .to_owned(),
+        Index::create()
+            .name("ix_change_log_entity")
+            .table("change_log")
+            .col("entity")
+            .col("entity_key")
+            .to_owned(),
+        Index::create()
+            .name("ix_change_log_at")
+            .table("change_log")
+            .col("at")
+            .to_owned(),
+        Index::create()
+            .name("ix_users_alliance")
+            .table("users")
+            .col("alliance_id")
+            .to_owned(),
+        Index::create()
+            .name("ix_organisations_alliance")
+            .table("organisations")
+            .col("alliance_id")
+            .to_owned(),
+        Index::create()
+            .name("ix_organisations_name")
+            .table("organisations")
+            .col("name_folded")
+            .to_owned(),
+    ];
+    let mut out: Vec<Statement> = tables.iter().map(|t| backend.build(t)).collect();
+    out.extend(indexes.iter().map(|i| backend.build(i)));
+    out
+}
