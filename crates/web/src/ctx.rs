@@ -208,18 +208,26 @@ fn is_secure(headers: &HeaderMap, state: &AppState) -> bool {
         || headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https")
 }
 
-fn pick_lang(headers: &HeaderMap, query: Option<&str>) -> Lang {
-    query
+/// Pages are Vietnamese unless the visitor chose English with the switch (a cookie) or `?lang=`:
+/// office computers often send `Accept-Language: en-US` whatever their users read. API clients
+/// choose with `Accept-Language` or `?lang=`.
+fn pick_lang(headers: &HeaderMap, query: Option<&str>, is_api: bool) -> Lang {
+    let from_query = query
         .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("lang=")))
-        .and_then(Lang::parse)
-        .or_else(|| cookie(headers, LANG_COOKIE).and_then(Lang::parse))
-        .or_else(|| {
-            headers
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(Lang::from_accept_language)
-        })
-        .unwrap_or_default()
+        .and_then(Lang::parse);
+    let from_header = || {
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(Lang::from_accept_language)
+    };
+    if is_api {
+        from_query.or_else(from_header).unwrap_or_default()
+    } else {
+        from_query
+            .or_else(|| cookie(headers, LANG_COOKIE).and_then(Lang::parse))
+            .unwrap_or_default()
+    }
 }
 
 fn is_unsafe(method: &Method) -> bool {
@@ -327,7 +335,7 @@ async fn build(state: &AppState, req: Request) -> Result<(RequestCtx, bool, Requ
         .path_and_query()
         .map_or_else(|| "/".to_string(), |p| p.as_str().to_string());
     let is_api = req.uri().path().starts_with("/api/");
-    let lang = pick_lang(&headers, req.uri().query());
+    let lang = pick_lang(&headers, req.uri().query(), is_api);
     let ip = client_ip(&req, state.config.trust_proxy);
     let existing_csrf = cookie(&headers, CSRF_COOKIE)
         .filter(|v| v.len() == 64)

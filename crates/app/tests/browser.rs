@@ -1,0 +1,273 @@
+//! Browser test: a person signs in as the demo administrator in headless Chromium and sees the
+//! dashboard, on a desktop window and on a 360 px phone screen.
+//!
+//! Drives Debian's `chromedriver` over the W3C WebDriver protocol with plain HTTP calls.
+//! Runs when `/usr/bin/chromedriver` exists; with `LIENKET_TEST_BROWSER=1` (set by CI) a
+//! missing browser is a failure, not a skip. Screenshots land in `target/browser/`.
+
+use std::net::TcpListener as StdListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use serde_json::{Value, json};
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+struct Driver {
+    http: reqwest::Client,
+    base: String,
+    session: String,
+    process: Child,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    StdListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+impl Driver {
+    async fn start() -> Option<Driver> {
+        let required = std::env::var("LIENKET_TEST_BROWSER").is_ok_and(|v| v == "1");
+        if !std::path::Path::new(CHROMEDRIVER).exists() {
+            assert!(
+                !required,
+                "LIENKET_TEST_BROWSER=1 but {CHROMEDRIVER} is missing: apt-get install chromium chromium-driver"
+            );
+            eprintln!("skipping the browser test: {CHROMEDRIVER} not installed");
+            return None;
+        }
+        let port = free_port();
+        let process = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .expect("client");
+        let base = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while http.get(format!("{base}/status")).send().await.is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let profile = std::env::temp_dir().join(format!("lienket-chrome-{}-{port}", std::process::id()));
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": CHROMIUM,
+                "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                         "--disable-dev-shm-usage", format!("--user-data-dir={}", profile.display()),
+                         "--window-size=1280,900", "--lang=vi"]
+            }
+        }}});
+        let res: Value = http
+            .post(format!("{base}/session"))
+            .json(&caps)
+            .send()
+            .await
+            .expect("new session")
+            .json()
+            .await
+            .expect("json");
+        let session = res["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {res}"))
+            .to_string();
+        Some(Driver {
+            http,
+            base,
+            session,
+            process,
+        })
+    }
+
+    async fn cmd(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
+        let url = format!("{}/session/{}{path}", self.base, self.session);
+        let req = self.http.request(method, url);
+        let req = if body.is_null() { req } else { req.json(&body) };
+        let res: Value = req
+            .send()
+            .await
+            .expect("webdriver call")
+            .json()
+            .await
+            .expect("webdriver json");
+        if let Some(err) = res["value"].get("error") {
+            panic!("webdriver {path}: {err} {}", res["value"]["message"]);
+        }
+        res["value"].clone()
+    }
+
+    async fn goto(&self, url: &str) {
+        self.cmd(reqwest::Method::POST, "/url", json!({ "url": url }))
+            .await;
+    }
+
+    async fn find(&self, css: &str) -> String {
+        let v = self
+            .cmd(
+                reqwest::Method::POST,
+                "/element",
+                json!({"using": "css selector", "value": css}),
+            )
+            .await;
+        v[ELEMENT].as_str().expect("element id").to_string()
+    }
+
+    async fn type_into(&self, css: &str, text: &str) {
+        let id = self.find(css).await;
+        self.cmd(
+            reqwest::Method::POST,
+            &format!("/element/{id}/value"),
+            json!({ "text": text }),
+        )
+        .await;
+    }
+
+    async fn click(&self, css: &str) {
+        let id = self.find(css).await;
+        self.cmd(reqwest::Method::POST, &format!("/element/{id}/click"), json!({}))
+            .await;
+    }
+
+    async fn js(&self, script: &str) -> Value {
+        self.cmd(
+            reqwest::Method::POST,
+            "/execute/sync",
+            json!({"script": script, "args": []}),
+        )
+        .await
+    }
+
+    async fn current_path(&self) -> String {
+        self.js("return location.pathname")
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    async fn wait_for_path(&self, path: &str) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while self.current_path().await != path {
+            assert!(
+                Instant::now() < deadline,
+                "never reached {path}; at {}",
+                self.current_path().await
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Polls a script until it returns a non-null value (pages load after a click returns).
+    async fn wait_for(&self, script: &str) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let v = self.js(script).await;
+            if !v.is_null() {
+                return v;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for: {script}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn screenshot(&self, name: &str) {
+        let b64 = self.cmd(reqwest::Method::GET, "/screenshot", Value::Null).await;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(b64.as_str().unwrap_or_default())
+            .expect("png");
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/browser");
+        std::fs::create_dir_all(&dir).expect("screenshot dir");
+        std::fs::write(dir.join(name), png).expect("write screenshot");
+    }
+
+    async fn resize(&self, width: u32, height: u32) {
+        self.cmd(
+            reqwest::Method::POST,
+            "/window/rect",
+            json!({"width": width, "height": height}),
+        )
+        .await;
+    }
+}
+
+async fn spawn_demo() -> (String, tokio::sync::oneshot::Sender<()>) {
+    let dir = std::env::temp_dir().join(format!("lienket-browser-{}-{}", std::process::id(), free_port()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let url = lienket_store::DatabaseUrl::sqlite_file(&dir.join("lienket.db"));
+    let store = lienket_store::Store::open(&url).await.expect("store");
+    lienket::demo::seed(&store).await.expect("demo data");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let state = lienket_web::AppState::new(store, lienket_web::WebConfig::default());
+    tokio::spawn(lienket_web::serve(listener, state, async {
+        let _ = rx.await;
+    }));
+    (format!("http://{addr}"), tx)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_admin_signs_in_and_sees_the_dashboard_on_desktop_and_phone() {
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    let (base, _stop) = spawn_demo().await;
+
+    // An anonymous visitor opening the dashboard is sent to sign in, then brought back.
+    driver.goto(&format!("{base}/dashboard")).await;
+    driver.wait_for_path("/login").await;
+    driver.type_into("#username", "admin").await;
+    driver.type_into("#password", lienket::demo::DEMO_PASSWORD).await;
+    driver.click("form.form button[type=submit]").await;
+    driver.wait_for_path("/dashboard").await;
+    let heading = driver
+        .js("return document.querySelector('main h1').textContent")
+        .await;
+    assert_eq!(heading.as_str(), Some("Bảng điều khiển"));
+    let figures = driver
+        .js("return document.querySelectorAll('.figure').length")
+        .await;
+    assert_eq!(figures.as_u64(), Some(4), "the dashboard shows its four figures");
+    driver.screenshot("dashboard-desktop.png").await;
+
+    // The same page on a 360 px phone: nothing overflows sideways.
+    driver.resize(360, 780).await;
+    let overflow = driver
+        .js("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        .await;
+    assert_eq!(overflow.as_i64(), Some(0), "the page scrolls sideways at 360 px");
+    driver.screenshot("dashboard-phone.png").await;
+
+    // A wrong password shows the one message that does not reveal whether the account exists.
+    driver.resize(1280, 900).await;
+    driver.click("header form button[type=submit]").await;
+    driver.wait_for_path("/").await;
+    driver.goto(&format!("{base}/login")).await;
+    driver.type_into("#username", "admin").await;
+    driver.type_into("#password", "not the password").await;
+    driver.click("form.form button[type=submit]").await;
+    let alert = driver
+        .wait_for("const a = document.querySelector('.alert'); return a ? a.textContent : null")
+        .await;
+    assert_eq!(alert.as_str(), Some("Tên đăng nhập hoặc mật khẩu không đúng."));
+    driver.cmd(reqwest::Method::DELETE, "", Value::Null).await;
+}
