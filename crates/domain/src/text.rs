@@ -105,9 +105,13 @@ const ASCII_POSITION: [u32; 26] = [
 
 /// Returns the Vietnamese collation key of a string; comparing keys is the same as [`collate`].
 ///
-/// The key has four levels, compared in order: letters (base letter in alphabet order, with
-/// whitespace < other characters < numbers, by value < letters), tones, case (lowercase first), then the
-/// NFC code points as a last tie-breaker, so only canonically equivalent strings compare equal.
+/// The key has four levels, compared in order:
+/// 1. letters, by base letter in alphabet order; a run of whitespace sorts before everything,
+///    then punctuation and other characters, then numbers (by value), then letters;
+/// 2. tones: none, huyền, hỏi, ngã, sắc, nặng;
+/// 3. case: lowercase first;
+/// 4. the NFC code points, so that only canonically equivalent strings compare equal.
+///
 /// NFC and NFD input give the same key.
 pub fn sort_key(s: &str) -> Vec<u32> {
     let nfc: String = s.nfc().collect();

@@ -71,7 +71,7 @@ fn draw_2025(u: &'static AdminUnits, rng: &mut Lcg) -> Parts {
     let p = &provinces[rng.below(provinces.len())];
     let wards = u.wards_2025(p.code);
     let w = &wards[rng.below(wards.len())];
-    let ward_type = if fold(&w.name).starts_with(&fold(w.ward_type)) {
+    let ward_type = if fold(w.name).starts_with(&fold(w.ward_type)) {
         w.ward_type
     } else {
         // A few rows of the source have a type column that disagrees with the name.
@@ -113,17 +113,16 @@ fn draw_legacy(u: &'static AdminUnits, rng: &mut Lcg) -> Parts {
     }
 }
 
-fn abbreviation(type_word: &str, level: usize, levels: usize) -> String {
-    let folded = fold(type_word);
-    let province = level + 1 == levels;
-    let short = match folded.as_str() {
+/// The usual abbreviation of a type word (Đặc khu has none).
+fn abbreviation(type_word: &str) -> String {
+    let short = match fold(type_word).as_str() {
         "thanh pho" => "TP.",
         "tinh" => "T.",
         "quan" => "Q.",
         "huyen" => "H.",
         "thi xa" => "TX.",
         "phuong" => "P.",
-        "xa" if !province => "X.",
+        "xa" => "X.",
         "thi tran" => "TT.",
         _ => return type_word.to_string(),
     };
@@ -148,17 +147,16 @@ const VARIANTS: [&str; 6] = [
 
 /// Writes one variant of an address.
 fn write(parts: &Parts, variant: &str, rng: &mut Lcg) -> String {
-    let levels = parts.units.len();
     let commas = rng.chance(67);
     let mut pieces: Vec<String> = Vec::new();
     if rng.chance(40) {
         pieces.push(PREFIXES[rng.below(PREFIXES.len())].to_string());
     }
-    for (level, (type_word, name)) in parts.units.iter().enumerate() {
+    for (type_word, name) in &parts.units {
         let piece = match variant {
             "no type words" => name.clone(),
             "abbreviated" => {
-                let short = abbreviation(type_word, level, levels);
+                let short = abbreviation(type_word);
                 let glue = if short.ends_with('.') && rng.chance(30) {
                     ""
                 } else {
@@ -211,7 +209,7 @@ impl Tally {
 #[test]
 fn parsed_addresses_reach_the_expected_2025_units() {
     let u = units();
-    let mut rng = Lcg(0x5EED_1E4B_E7_2025);
+    let mut rng = Lcg(0x5EED_1E4B_E720_2025);
     let mut samples: Vec<(&str, Parts)> = Vec::new();
     for _ in 0..PER_SCHEME {
         samples.push(("2025 two-level", draw_2025(u, &mut rng)));

@@ -1,6 +1,7 @@
 //! Named cases of free-text address parsing.
 
 use lienket_domain::admin_units::{AddressMatch, Scheme, convert_legacy_ward, parse_address};
+use proptest::prelude::*;
 use unicode_normalization::UnicodeNormalization;
 
 fn ward(m: &AddressMatch) -> Option<&'static str> {
@@ -247,5 +248,66 @@ fn long_or_odd_input_never_panics() {
     ] {
         let m = parse_address(text);
         assert!((0.0..=1.0).contains(&m.confidence), "{text:?}");
+    }
+}
+
+/// Words and pieces that addresses are made of, for word-salad inputs.
+const PIECES: [&str; 28] = [
+    "P.",
+    "Q.",
+    "TP.",
+    "T.P",
+    "TX.",
+    "TT.",
+    "H.",
+    "X.",
+    "Phường",
+    "phuong",
+    "xã",
+    "thị",
+    "trấn",
+    "Hà",
+    "Nội",
+    "ha",
+    "noi",
+    "Văn",
+    "Quán",
+    "Đông",
+    "5",
+    "05",
+    "Q1",
+    "HCM",
+    ",",
+    "-",
+    "😀",
+    "Việt Nam",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 256,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn parsing_any_text_never_panics(text in any::<String>()) {
+        let m = parse_address(&text);
+        prop_assert!((0.0..=1.0).contains(&m.confidence));
+        prop_assert!(!m.is_empty() || m.confidence == 0.0);
+    }
+
+    #[test]
+    fn parsing_word_salad_never_panics(
+        pieces in prop::collection::vec(prop::sample::select(PIECES.to_vec()), 0..16),
+        glue in prop::sample::select(vec![" ", ", ", "", "."]),
+    ) {
+        let text = pieces.join(glue);
+        let m = parse_address(&text);
+        prop_assert!((0.0..=1.0).contains(&m.confidence));
+        prop_assert!(m.alternatives.iter().all(|c| (0.0..=1.0).contains(&c.score)));
+        if let Some(w) = m.ward_2025 {
+            prop_assert_eq!(Some(w.province_code), m.province_2025.map(|p| p.code));
+        }
     }
 }

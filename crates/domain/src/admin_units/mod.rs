@@ -14,6 +14,7 @@ mod convert;
 mod data;
 mod index;
 mod parse;
+mod result;
 mod tokens;
 
 use std::collections::HashMap;
@@ -23,7 +24,7 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 
 pub use convert::Conversion;
-pub use parse::{AddressMatch, Candidate, LegacyMatch};
+pub use result::{AddressMatch, Candidate, LegacyMatch};
 
 /// Which structure of administrative units a code or an address belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

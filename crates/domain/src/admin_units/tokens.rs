@@ -5,15 +5,16 @@
 //! dropped (`H'Leo` → `hleo`), every other non-alphanumeric character separates words, commas
 //! (and `;`, `|`, line breaks) also separate segments, and numbers lose their leading zeros.
 
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// One word, folded for matching, with its tone signature for breaking ties.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Token {
     /// Folded form, e.g. `"hoa"` for "Hòa".
     pub fold: String,
-    /// Letters without tone mark, then the tone digit: `"hoa2"` for both "hòa" and "hoà".
+    /// Letters without tone mark (decomposed: "â" is "a" + U+0302), then the tone digit:
+    /// `"hoa2"` for both "hòa" and "hoà".
     pub sig: String,
     /// Whether the original word carried any diacritic (or đ).
     pub marked: bool,
@@ -44,7 +45,12 @@ struct WordBuf {
 
 impl WordBuf {
     fn push(&mut self, c: char) {
-        for d in std::iter::once(c).nfd() {
+        if c.is_ascii() {
+            self.fold.push(c);
+            self.sig.push(c);
+            return;
+        }
+        decompose_canonical(c, |d| {
             if let Some(t) = tone_of(d) {
                 self.tone = Some(t);
                 self.marked = true;
@@ -59,7 +65,7 @@ impl WordBuf {
                 self.fold.push(d);
                 self.sig.push(d);
             }
-        }
+        });
     }
 
     fn take(&mut self, seg_start: bool) -> Option<Token> {
@@ -72,7 +78,7 @@ impl WordBuf {
             let trimmed = fold.trim_start_matches('0');
             fold = if trimmed.is_empty() { "0" } else { trimmed }.to_string();
         }
-        let mut sig: String = self.sig.nfc().collect();
+        let mut sig = std::mem::take(&mut self.sig);
         sig.push(self.tone.unwrap_or('1'));
         let marked = self.marked;
         *self = WordBuf::default();
@@ -90,7 +96,10 @@ const GLUED_PREFIXES: [&str; 7] = ["p", "q", "f", "x", "ph", "phuong", "quan"];
 
 /// Splits a text into matching words.
 pub(super) fn tokenize(text: &str) -> Vec<Token> {
-    let lower = text.nfc().collect::<String>().to_lowercase();
+    let lower = match is_nfc_quick(text.chars()) {
+        IsNormalized::Yes => text.to_lowercase(),
+        _ => text.nfc().collect::<String>().to_lowercase(),
+    };
     let mut out = Vec::new();
     let mut buf = WordBuf::default();
     let mut seg_start = true;
