@@ -5,8 +5,9 @@ use std::path::Path;
 
 use anyhow::Context;
 use lienket_domain::alliance::AllianceForm;
+use lienket_domain::organisation::OrganisationForm;
 use lienket_domain::role::Role;
-use lienket_store::{Actor, DatabaseUrl, NewOrganisation, NewUser, Store};
+use lienket_store::{Actor, DatabaseUrl, NewUser, Store};
 
 use crate::config::ServeArgs;
 
@@ -101,19 +102,28 @@ pub async fn seed(store: &Store) -> anyhow::Result<()> {
     let alliance = |code: &str| alliance_ids.iter().find(|(c, _)| *c == code).map(|(_, id)| *id);
     let mut first_org = None;
     for (i, (name, province, alliance_code)) in ORGANISATIONS.iter().enumerate() {
-        let parsed = lienket_domain::admin_units::parse_address(province);
+        let form = OrganisationForm {
+            kind: "cooperative".into(),
+            // Deterministic, syntactically valid 10-digit codes reserved for demonstrations.
+            registration_code: format!("0109{:06}", 100 + i),
+            name: (*name).into(),
+            sector: if name.contains("Gốm") {
+                "industry"
+            } else {
+                "agriculture"
+            }
+            .into(),
+            founded_on: format!("{:02}/{:02}/{}", 1 + i % 28, 1 + i % 12, 2005 + i % 18),
+            members_official: (7 + i * 3).to_string(),
+            charter_capital: ((i as i64 + 2) * 350_000_000).to_string(),
+            address: (*province).into(),
+            ..Default::default()
+        };
+        let input = form
+            .parse((2026, 1, 1))
+            .map_err(|f| anyhow::anyhow!("demo organisation {name} is invalid: {f:?}"))?;
         let org = store
-            .create_organisation(
-                &actor,
-                &NewOrganisation {
-                    name: (*name).into(),
-                    // Deterministic, syntactically valid 10-digit codes reserved for demonstrations.
-                    registration_code: Some(format!("0109{:06}", 100 + i)),
-                    kind: "cooperative",
-                    alliance_id: alliance(alliance_code),
-                    province_code: parsed.province_2025.map(|p| p.code.to_string()),
-                },
-            )
+            .create_organisation(&actor, alliance(alliance_code), &input)
             .await?;
         first_org.get_or_insert(org.id);
     }

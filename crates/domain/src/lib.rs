@@ -12,6 +12,8 @@ pub mod account;
 pub mod admin_units;
 pub mod alliance;
 pub mod ids;
+pub mod lenient;
+pub mod organisation;
 pub mod policy;
 pub mod role;
 pub mod text;

@@ -48,6 +48,8 @@ pub enum Resource {
         /// The alliance it is a member of, if any.
         alliance: Option<AllianceId>,
     },
+    /// The member registry as a whole: listing organisations, registering new ones.
+    Registry,
     /// User accounts in general (the admin list, creating accounts).
     Users,
     /// One user account.
@@ -89,6 +91,10 @@ pub fn can(principal: &Principal, action: Action, resource: Resource) -> bool {
         (R::AuditLog, View) => role == Role::Coordinator,
         (R::Dashboard, View) => !matches!(role, Role::OrganisationRep { .. }),
         (R::Alliance(id), Update) => role == Role::AllianceStaff { alliance: id },
+        // Staff list and register their own alliance's members; coordinators read everything.
+        (R::Registry, View) => matches!(role, Role::Coordinator | Role::AllianceStaff { .. }),
+        (R::Registry, Create) => matches!(role, Role::AllianceStaff { .. }),
+        (R::Registry, _) => false,
         (R::Organisation { id, alliance }, _) => match role {
             Role::Coordinator => action != Delete,
             Role::AllianceStaff { alliance: mine } => alliance == Some(mine),
@@ -175,6 +181,22 @@ mod tests {
             Action::View,
             Resource::AuditLog
         ));
+    }
+
+    #[test]
+    fn staff_and_coordinators_see_the_registry_representatives_do_not() {
+        assert!(can(
+            &user(Role::AllianceStaff { alliance: HN }),
+            Action::Create,
+            Resource::Registry
+        ));
+        assert!(can(&user(Role::Coordinator), Action::View, Resource::Registry));
+        assert!(!can(&user(Role::Coordinator), Action::Create, Resource::Registry));
+        let rep = user(Role::OrganisationRep {
+            organisation: OrganisationId(10),
+        });
+        assert!(!can(&rep, Action::View, Resource::Registry));
+        assert!(!can(&Principal::Anonymous, Action::View, Resource::Registry));
     }
 
     #[test]

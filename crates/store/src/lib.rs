@@ -31,7 +31,7 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
 
 pub use changes::{ChangeFilter, Op};
 pub use error::StoreError;
-pub use organisations::NewOrganisation;
+pub use organisations::{Organisation, OrganisationFilter, OrganisationSort, StatusChange};
 pub use records::*;
 pub use sessions::NewSession;
 pub use url::DatabaseUrl;

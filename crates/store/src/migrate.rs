@@ -22,11 +22,18 @@ struct Migration {
     statements: fn(DatabaseBackend) -> Vec<Statement>,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "foundation",
-    statements: foundation,
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "foundation",
+        statements: foundation,
+    },
+    Migration {
+        version: 2,
+        name: "registry",
+        statements: registry,
+    },
+];
 
 /// The newest schema version this binary knows.
 pub fn latest_version() -> i64 {
@@ -316,6 +323,129 @@ fn foundation(backend: DatabaseBackend) -> Vec<Statement> {
             .to_owned(),
     ];
     let mut out: Vec<Statement> = tables.iter().map(|t| backend.build(t)).collect();
+    out.extend(indexes.iter().map(|i| backend.build(i)));
+    out
+}
+
+/// The member registry: the full organisation record, its status history and memberships.
+fn registry(backend: DatabaseBackend) -> Vec<Statement> {
+    // SQLite adds one column per ALTER TABLE.
+    let columns = [
+        opt_text("short_name", 120),
+        text("sector", 20).default("other").to_owned(),
+        opt_text("founded_on", 10),
+        ColumnDef::new("members_official")
+            .integer()
+            .not_null()
+            .default(0)
+            .to_owned(),
+        ColumnDef::new("members_associate_capital")
+            .integer()
+            .not_null()
+            .default(0)
+            .to_owned(),
+        ColumnDef::new("members_associate_other")
+            .integer()
+            .not_null()
+            .default(0)
+            .to_owned(),
+        opt_big("charter_capital"),
+        opt_text("representative", 120),
+        opt_text("representative_title", 120),
+        opt_text("phone", 20),
+        opt_text("email", 254),
+        opt_text("website", 300),
+        opt_text("address", 400),
+        opt_text("ward_code", 5),
+        opt_text("legacy_ward_code", 5),
+        ColumnDef::new("sort_key")
+            .text()
+            .not_null()
+            .default("")
+            .to_owned(),
+        ColumnDef::new("search_folded")
+            .text()
+            .not_null()
+            .default("")
+            .to_owned(),
+    ];
+    let mut out: Vec<Statement> = columns
+        .into_iter()
+        .map(|mut c| {
+            backend.build(
+                &Table::alter()
+                    .table("organisations")
+                    .add_column(&mut c)
+                    .to_owned(),
+            )
+        })
+        .collect();
+    let tables = [
+        Table::create()
+            .table("organisation_status_history")
+            .col(id())
+            .col(big("organisation_id"))
+            .col(text("status", 20))
+            .col(text("effective_on", 10))
+            .col(opt_text("reason", 500))
+            .col(text("actor_name", 120))
+            .col(ts("at"))
+            .foreign_key(&mut fk(
+                "organisation_id",
+                "organisations",
+                ForeignKeyAction::Cascade,
+            ))
+            .to_owned(),
+        Table::create()
+            .table("alliance_memberships")
+            .col(id())
+            .col(big("organisation_id"))
+            .col(big("alliance_id"))
+            .col(opt_text("joined_on", 10))
+            .col(opt_text("left_on", 10))
+            .foreign_key(&mut fk(
+                "organisation_id",
+                "organisations",
+                ForeignKeyAction::Cascade,
+            ))
+            .foreign_key(&mut fk("alliance_id", "alliances", ForeignKeyAction::Restrict))
+            .to_owned(),
+    ];
+    out.extend(tables.iter().map(|t| backend.build(t)));
+    let indexes = [
+        Index::create()
+            .name("ix_org_sort")
+            .table("organisations")
+            .col("sort_key")
+            .to_owned(),
+        Index::create()
+            .name("ix_org_province")
+            .table("organisations")
+            .col("province_code")
+            .to_owned(),
+        Index::create()
+            .name("ix_org_status")
+            .table("organisations")
+            .col("status")
+            .to_owned(),
+        Index::create()
+            .name("ix_org_founded")
+            .table("organisations")
+            .col("founded_on")
+            .to_owned(),
+        Index::create()
+            .name("ix_org_history")
+            .table("organisation_status_history")
+            .col("organisation_id")
+            .to_owned(),
+        Index::create()
+            .name("ux_membership")
+            .table("alliance_memberships")
+            .col("organisation_id")
+            .col("alliance_id")
+            .unique()
+            .to_owned(),
+    ];
     out.extend(indexes.iter().map(|i| backend.build(i)));
     out
 }

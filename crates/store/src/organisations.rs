@@ -1,15 +1,161 @@
-//! Organisations, in the minimal form the foundation needs: a name, a code and a managing
-//! alliance, so representatives' accounts can be scoped. The registry extends this table.
+//! The member registry: organisations, their status history, filtered and sorted lists.
 
 use lienket_domain::ids::{AllianceId, OrganisationId};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use lienket_domain::organisation::{Members, OrgKind, OrgStatus, OrganisationInput, Sector};
+use lienket_domain::text::{fold, sort_key_text};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
+};
+use serde::Serialize;
 
 use crate::changes::{Op, record};
-use crate::entity::organisation;
+use crate::entity::{organisation, status_history};
 use crate::error::OnConstraint;
-use crate::{Actor, OrganisationRef, Store, StoreError};
+use crate::{Actor, OrganisationRef, Page, PageRequest, Store, StoreError};
 
-fn to_record(m: organisation::Model) -> OrganisationRef {
+/// A registry record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Organisation {
+    /// Id.
+    pub id: OrganisationId,
+    /// Managing alliance.
+    pub alliance_id: Option<AllianceId>,
+    /// Legal kind.
+    pub kind: OrgKind,
+    /// Registration code (mã số HTX).
+    pub registration_code: Option<String>,
+    /// Name.
+    pub name: String,
+    /// Short name.
+    pub short_name: Option<String>,
+    /// Primary sector.
+    pub sector: Sector,
+    /// Founding date, `YYYY-MM-DD`.
+    pub founded_on: Option<String>,
+    /// Members by type.
+    pub members: Members,
+    /// Charter capital (đồng).
+    pub charter_capital: Option<i64>,
+    /// Legal representative.
+    pub representative: Option<String>,
+    /// Representative's position.
+    pub representative_title: Option<String>,
+    /// Phone (E.164).
+    pub phone: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Web site.
+    pub website: Option<String>,
+    /// Address as written.
+    pub address: Option<String>,
+    /// 2025 province code.
+    pub province_code: Option<String>,
+    /// 2025 ward code.
+    pub ward_code: Option<String>,
+    /// Legacy ward code, when the address used the old structure.
+    pub legacy_ward_code: Option<String>,
+    /// Current status.
+    pub status: OrgStatus,
+    /// Optimistic-concurrency version.
+    pub version: i32,
+    /// Last change.
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: time::OffsetDateTime,
+}
+
+/// One change of status.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusChange {
+    /// The new status.
+    pub status: OrgStatus,
+    /// From when (`YYYY-MM-DD`).
+    pub effective_on: String,
+    /// Why.
+    pub reason: Option<String>,
+    /// Who recorded it.
+    pub actor_name: String,
+    /// When it was recorded.
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: time::OffsetDateTime,
+}
+
+/// Filters of the registry list; every field optional.
+#[derive(Debug, Clone, Default)]
+pub struct OrganisationFilter {
+    /// Managing alliance.
+    pub alliance: Option<AllianceId>,
+    /// 2025 province.
+    pub province_code: Option<String>,
+    /// Kind.
+    pub kind: Option<OrgKind>,
+    /// Sector.
+    pub sector: Option<Sector>,
+    /// Status.
+    pub status: Option<OrgStatus>,
+    /// Founded on or after (`YYYY-MM-DD`).
+    pub founded_from: Option<String>,
+    /// Founded on or before (`YYYY-MM-DD`).
+    pub founded_to: Option<String>,
+    /// Words to find in the name, code or representative, accents optional.
+    pub query: Option<String>,
+}
+
+/// Sort orders of the registry list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OrganisationSort {
+    /// Name, Vietnamese alphabetical order.
+    #[default]
+    Name,
+    /// Registration code.
+    Code,
+    /// Founding date.
+    Founded,
+    /// Official members.
+    Members,
+    /// Charter capital.
+    Capital,
+    /// Last change.
+    Updated,
+}
+
+fn fmt_date(d: (i32, u8, u8)) -> String {
+    format!("{:04}-{:02}-{:02}", d.0, d.1, d.2)
+}
+
+fn to_record(m: organisation::Model) -> Organisation {
+    Organisation {
+        id: OrganisationId(m.id),
+        alliance_id: m.alliance_id.map(AllianceId),
+        kind: OrgKind::parse(&m.kind).unwrap_or(OrgKind::Cooperative),
+        registration_code: m.registration_code,
+        name: m.name,
+        short_name: m.short_name,
+        sector: Sector::parse(&m.sector).unwrap_or(Sector::Other),
+        founded_on: m.founded_on,
+        members: Members {
+            official: u32::try_from(m.members_official).unwrap_or(0),
+            associate_with_capital: u32::try_from(m.members_associate_capital).unwrap_or(0),
+            associate_without_capital: u32::try_from(m.members_associate_other).unwrap_or(0),
+        },
+        charter_capital: m.charter_capital,
+        representative: m.representative,
+        representative_title: m.representative_title,
+        phone: m.phone,
+        email: m.email,
+        website: m.website,
+        address: m.address,
+        province_code: m.province_code,
+        ward_code: m.ward_code,
+        legacy_ward_code: m.legacy_ward_code,
+        status: OrgStatus::parse(&m.status).unwrap_or(OrgStatus::Active),
+        version: m.version,
+        updated_at: m.updated_at,
+    }
+}
+
+fn to_ref(m: organisation::Model) -> OrganisationRef {
     OrganisationRef {
         id: OrganisationId(m.id),
         name: m.name,
@@ -18,63 +164,56 @@ fn to_record(m: organisation::Model) -> OrganisationRef {
     }
 }
 
-/// The facts needed to register an organisation at this stage.
-#[derive(Debug, Clone)]
-pub struct NewOrganisation {
-    /// Name.
-    pub name: String,
-    /// Registration code (10-digit tax code), if registered.
-    pub registration_code: Option<String>,
-    /// Kind: `cooperative_group`, `cooperative` or `cooperative_union`.
-    pub kind: &'static str,
-    /// Managing alliance.
-    pub alliance_id: Option<AllianceId>,
-    /// 2025 province code.
-    pub province_code: Option<String>,
+fn fill(a: &mut organisation::ActiveModel, i: &OrganisationInput) {
+    let count = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
+    a.kind = Set(i.kind.as_str().into());
+    a.registration_code = Set(i.registration_code.as_ref().map(|c| c.as_str().to_string()));
+    a.name = Set(i.name.clone());
+    a.name_folded = Set(fold(&i.name));
+    a.short_name = Set(i.short_name.clone());
+    a.sector = Set(i.sector.as_str().into());
+    a.founded_on = Set(i.founded_on.map(fmt_date));
+    a.members_official = Set(count(i.members.official));
+    a.members_associate_capital = Set(count(i.members.associate_with_capital));
+    a.members_associate_other = Set(count(i.members.associate_without_capital));
+    a.charter_capital = Set(i.charter_capital);
+    a.representative = Set(i.representative.clone());
+    a.representative_title = Set(i.representative_title.clone());
+    a.phone = Set(i.phone.clone());
+    a.email = Set(i.email.clone());
+    a.website = Set(i.website.clone());
+    a.address = Set(i.address.clone());
+    a.province_code = Set(i.province_code.clone());
+    a.ward_code = Set(i.ward_code.clone());
+    a.legacy_ward_code = Set(i.legacy_ward_code.clone());
+    a.sort_key = Set(sort_key_text(&i.name));
+    let searchable = [
+        Some(i.name.as_str()),
+        i.short_name.as_deref(),
+        i.registration_code.as_ref().map(|c| c.as_str()),
+        i.representative.as_deref(),
+    ];
+    a.search_folded = Set(fold(
+        &searchable.into_iter().flatten().collect::<Vec<_>>().join(" | "),
+    ));
 }
 
 impl Store {
-    /// Registers an organisation.
+    /// Registers an organisation under `alliance`; a taken code is `Duplicate("registration_code")`.
     pub async fn create_organisation(
         &self,
         actor: &Actor,
-        new: &NewOrganisation,
-    ) -> Result<OrganisationRef, StoreError> {
+        alliance: Option<AllianceId>,
+        input: &OrganisationInput,
+    ) -> Result<Organisation, StoreError> {
         let txn = self.db.begin().await?;
-        let now = crate::now();
-        let m = organisation::ActiveModel {
-            alliance_id: Set(new.alliance_id.map(|a| a.0)),
-            registration_code: Set(new.registration_code.clone()),
-            name: Set(new.name.clone()),
-            name_folded: Set(lienket_domain::text::fold(&new.name)),
-            kind: Set(new.kind.to_string()),
-            province_code: Set(new.province_code.clone()),
-            status: Set("active".to_string()),
-            created_at: Set(now),
-            updated_at: Set(now),
-            version: Set(1),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await
-        .on_unique("registration_code")?;
-        let saved = to_record(m);
-        record::<_, (), _>(
-            &txn,
-            actor,
-            "organisation",
-            &saved.id.to_string(),
-            Op::Create,
-            None,
-            Some(&saved),
-        )
-        .await?;
+        let saved = insert_organisation(&txn, actor, alliance, input).await?;
         txn.commit().await?;
         Ok(saved)
     }
 
     /// One organisation.
-    pub async fn get_organisation(&self, id: OrganisationId) -> Result<OrganisationRef, StoreError> {
+    pub async fn get_organisation(&self, id: OrganisationId) -> Result<Organisation, StoreError> {
         organisation::Entity::find_by_id(id.0)
             .one(&self.db)
             .await?
@@ -82,7 +221,178 @@ impl Store {
             .ok_or(StoreError::NotFound)
     }
 
-    /// Organisations of one alliance (all when `None`), by folded name.
+    /// The organisation with this registration code.
+    pub async fn organisation_by_code(&self, code: &str) -> Result<Option<Organisation>, StoreError> {
+        Ok(organisation::Entity::find()
+            .filter(organisation::Column::RegistrationCode.eq(code))
+            .one(&self.db)
+            .await?
+            .map(to_record))
+    }
+
+    /// Saves changes made from `expected_version`; `Conflict` when someone saved first.
+    pub async fn update_organisation(
+        &self,
+        actor: &Actor,
+        id: OrganisationId,
+        expected_version: i32,
+        input: &OrganisationInput,
+    ) -> Result<Organisation, StoreError> {
+        let txn = self.db.begin().await?;
+        let saved = update_organisation_in(&txn, actor, id, Some(expected_version), input).await?;
+        txn.commit().await?;
+        Ok(saved)
+    }
+
+    /// Changes the status with a reason and an effective date, recorded in the history.
+    pub async fn change_organisation_status(
+        &self,
+        actor: &Actor,
+        id: OrganisationId,
+        expected_version: i32,
+        status: OrgStatus,
+        effective_on: (i32, u8, u8),
+        reason: Option<String>,
+    ) -> Result<Organisation, StoreError> {
+        let txn = self.db.begin().await?;
+        let before = organisation::Entity::find_by_id(id.0)
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let res = organisation::Entity::update_many()
+            .col_expr(organisation::Column::Status, Expr::value(status.as_str()))
+            .col_expr(organisation::Column::Version, Expr::value(expected_version + 1))
+            .col_expr(organisation::Column::UpdatedAt, Expr::value(crate::now()))
+            .filter(organisation::Column::Id.eq(id.0))
+            .filter(organisation::Column::Version.eq(expected_version))
+            .exec(&txn)
+            .await?;
+        if res.rows_affected == 0 {
+            return Err(StoreError::Conflict);
+        }
+        status_history::ActiveModel {
+            organisation_id: Set(id.0),
+            status: Set(status.as_str().into()),
+            effective_on: Set(fmt_date(effective_on)),
+            reason: Set(reason),
+            actor_name: Set(actor.name.clone()),
+            at: Set(crate::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        let after = organisation::Entity::find_by_id(id.0)
+            .one(&txn)
+            .await?
+            .map(to_record)
+            .ok_or(StoreError::NotFound)?;
+        record(
+            &txn,
+            actor,
+            "organisation",
+            &id.to_string(),
+            Op::Update,
+            Some(&to_record(before)),
+            Some(&after),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+
+    /// The status history, newest first.
+    pub async fn status_history(&self, id: OrganisationId) -> Result<Vec<StatusChange>, StoreError> {
+        Ok(status_history::Entity::find()
+            .filter(status_history::Column::OrganisationId.eq(id.0))
+            .order_by_desc(status_history::Column::Id)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|h| StatusChange {
+                status: OrgStatus::parse(&h.status).unwrap_or(OrgStatus::Active),
+                effective_on: h.effective_on,
+                reason: h.reason,
+                actor_name: h.actor_name,
+                at: h.at,
+            })
+            .collect())
+    }
+
+    /// A filtered, sorted page of the registry with the total count.
+    pub async fn search_organisations(
+        &self,
+        filter: &OrganisationFilter,
+        sort: OrganisationSort,
+        descending: bool,
+        page: PageRequest,
+    ) -> Result<Page<Organisation>, StoreError> {
+        let mut cond = Condition::all();
+        if let Some(a) = filter.alliance {
+            cond = cond.add(organisation::Column::AllianceId.eq(a.0));
+        }
+        if let Some(p) = &filter.province_code {
+            cond = cond.add(organisation::Column::ProvinceCode.eq(p.as_str()));
+        }
+        if let Some(k) = filter.kind {
+            cond = cond.add(organisation::Column::Kind.eq(k.as_str()));
+        }
+        if let Some(s) = filter.sector {
+            cond = cond.add(organisation::Column::Sector.eq(s.as_str()));
+        }
+        if let Some(s) = filter.status {
+            cond = cond.add(organisation::Column::Status.eq(s.as_str()));
+        }
+        if let Some(d) = &filter.founded_from {
+            cond = cond.add(organisation::Column::FoundedOn.gte(d.as_str()));
+        }
+        if let Some(d) = &filter.founded_to {
+            cond = cond.add(organisation::Column::FoundedOn.lte(d.as_str()));
+        }
+        if let Some(q) = filter.query.as_deref().map(fold).filter(|q| !q.is_empty()) {
+            // Every word must appear (folded text is lower-case ASCII, so LIKE means the same
+            // on both engines); LIKE wildcards typed by the user are escaped.
+            for word in q.split_whitespace().take(8) {
+                let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                cond = cond.add(
+                    Expr::col(organisation::Column::SearchFolded)
+                        .like(sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')),
+                );
+            }
+        }
+        let q = organisation::Entity::find().filter(cond);
+        let total = q.clone().count(&self.db).await?;
+        let column = match sort {
+            OrganisationSort::Name => organisation::Column::SortKey,
+            OrganisationSort::Code => organisation::Column::RegistrationCode,
+            OrganisationSort::Founded => organisation::Column::FoundedOn,
+            OrganisationSort::Members => organisation::Column::MembersOfficial,
+            OrganisationSort::Capital => organisation::Column::CharterCapital,
+            OrganisationSort::Updated => organisation::Column::UpdatedAt,
+        };
+        let order = if descending {
+            sea_orm::Order::Desc
+        } else {
+            sea_orm::Order::Asc
+        };
+        let items = q
+            .order_by(column, order.clone())
+            .order_by(organisation::Column::Id, order)
+            .offset(page.offset())
+            .limit(page.per_page)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(to_record)
+            .collect();
+        Ok(Page {
+            items,
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        })
+    }
+
+    /// Organisations of one alliance (all when `None`) as short references, at most `limit`.
     pub async fn list_organisations(
         &self,
         alliance: Option<AllianceId>,
@@ -91,14 +401,98 @@ impl Store {
         if let Some(a) = alliance {
             q = q.filter(organisation::Column::AllianceId.eq(a.0));
         }
-        let mut all: Vec<_> = q
-            .order_by_asc(organisation::Column::NameFolded)
+        Ok(q.order_by_asc(organisation::Column::SortKey)
+            .limit(500)
             .all(&self.db)
             .await?
             .into_iter()
-            .map(to_record)
-            .collect();
-        all.sort_by(|a, b| lienket_domain::text::collate(&a.name, &b.name));
-        Ok(all)
+            .map(to_ref)
+            .collect())
     }
+
+    /// A short reference to one organisation.
+    pub async fn organisation_ref(&self, id: OrganisationId) -> Result<OrganisationRef, StoreError> {
+        organisation::Entity::find_by_id(id.0)
+            .one(&self.db)
+            .await?
+            .map(to_ref)
+            .ok_or(StoreError::NotFound)
+    }
+}
+
+/// Inserts an organisation and its first status, in the caller's transaction.
+pub(crate) async fn insert_organisation<C: sea_orm::ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    alliance: Option<AllianceId>,
+    input: &OrganisationInput,
+) -> Result<Organisation, StoreError> {
+    let now = crate::now();
+    let mut a = organisation::ActiveModel {
+        alliance_id: Set(alliance.map(|x| x.0)),
+        status: Set(OrgStatus::Active.as_str().into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    };
+    fill(&mut a, input);
+    let saved = to_record(a.insert(c).await.on_unique("registration_code")?);
+    record::<_, (), _>(
+        c,
+        actor,
+        "organisation",
+        &saved.id.to_string(),
+        Op::Create,
+        None,
+        Some(&saved),
+    )
+    .await?;
+    Ok(saved)
+}
+
+/// Updates an organisation in the caller's transaction; `None` skips the version check (imports
+/// replace by registration code).
+pub(crate) async fn update_organisation_in<C: sea_orm::ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    id: OrganisationId,
+    expected_version: Option<i32>,
+    input: &OrganisationInput,
+) -> Result<Organisation, StoreError> {
+    let before = organisation::Entity::find_by_id(id.0)
+        .one(c)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let version = expected_version.unwrap_or(before.version);
+    let mut a: organisation::ActiveModel = before.clone().into();
+    fill(&mut a, input);
+    a.updated_at = Set(crate::now());
+    a.version = Set(version + 1);
+    let res = organisation::Entity::update_many()
+        .set(a)
+        .filter(organisation::Column::Id.eq(id.0))
+        .filter(organisation::Column::Version.eq(version))
+        .exec(c)
+        .await
+        .on_unique("registration_code")?;
+    if res.rows_affected == 0 {
+        return Err(StoreError::Conflict);
+    }
+    let after = organisation::Entity::find_by_id(id.0)
+        .one(c)
+        .await?
+        .map(to_record)
+        .ok_or(StoreError::NotFound)?;
+    record(
+        c,
+        actor,
+        "organisation",
+        &id.to_string(),
+        Op::Update,
+        Some(&to_record(before)),
+        Some(&after),
+    )
+    .await?;
+    Ok(after)
 }

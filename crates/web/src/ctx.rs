@@ -493,6 +493,16 @@ impl RequestCtx {
         self.can(Action::View, Resource::Dashboard)
     }
 
+    /// Whether to show the member registry link.
+    pub fn nav_registry(&self) -> bool {
+        self.can(Action::View, Resource::Registry)
+    }
+
+    /// The organisation a representative speaks for.
+    pub fn own_organisation(&self) -> Option<lienket_domain::ids::OrganisationId> {
+        self.user().and_then(|u| u.role.organisation())
+    }
+
     /// Whether to show the account administration link.
     pub fn nav_users(&self) -> bool {
         self.can(Action::Create, Resource::Users)

@@ -8,4 +8,5 @@ pub mod file;
 pub mod login_attempt;
 pub mod organisation;
 pub mod session;
+pub mod status_history;
 pub mod user;

@@ -7,6 +7,7 @@ mod alliances;
 mod audit;
 mod auth;
 mod home;
+mod organisations;
 mod users;
 
 use askama::Template;
@@ -28,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .merge(auth::routes())
         .merge(alliances::routes())
         .merge(users::routes())
+        .merge(organisations::routes())
         .merge(audit::routes())
         .merge(account::routes())
 }
@@ -327,4 +329,25 @@ pub fn no_store(mut res: Response) -> Response {
 /// The `version` hidden field of a form.
 pub fn form_version(raw: &str) -> i32 {
     raw.trim().parse().unwrap_or(0)
+}
+
+/// An amount in đồng with Vietnamese thousands separators: 1.500.000.000.
+pub fn vnd(n: &i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    if *n < 0 { format!("-{out}") } else { out }
+}
+
+/// `YYYY-MM-DD` shown as `dd/mm/yyyy`.
+pub fn date_vn(iso: &str) -> String {
+    match (iso.get(0..4), iso.get(5..7), iso.get(8..10)) {
+        (Some(y), Some(m), Some(d)) => format!("{d}/{m}/{y}"),
+        _ => iso.to_string(),
+    }
 }
