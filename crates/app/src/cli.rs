@@ -60,6 +60,18 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Fill a database with deterministic synthetic data for benchmarks (the five alliances are
+    /// created first when missing).
+    GenData {
+        /// Number of organisations to add.
+        #[arg(long, default_value_t = 100_000)]
+        orgs: usize,
+        /// Seed of the generator: the same seed gives the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Replace the database with a backup. Stop every server first.
     Restore {
         /// The backup file made by `lienket backup`.
@@ -170,6 +182,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User { command } => user(command).await,
         Command::Backup { file, db } => crate::backup::backup(&db, &file).await,
         Command::Restore { file, db } => crate::backup::restore(&db, &file).await,
+        Command::GenData { orgs, seed, db } => gen_data(&open(&db).await?, orgs, seed).await,
     }
 }
 
@@ -305,4 +318,48 @@ async fn user(command: UserCommand) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+async fn gen_data(store: &Store, orgs: usize, seed: u64) -> anyhow::Result<()> {
+    let actor = Actor::system("gen-data");
+    let mut alliances = Vec::new();
+    for (code, _, _, _, _) in crate::demo::ALLIANCES {
+        if let Ok(a) = store.alliance_by_code(code).await {
+            alliances.push((code, a.id));
+        }
+    }
+    if alliances.is_empty() {
+        alliances = crate::demo::seed_alliances(store, &actor).await?;
+    }
+    // Codes continue after what the database holds, so gen-data can run twice.
+    let offset = store.counts().await?.organisations as usize + 1_000_000;
+    let mut rng = crate::datagen::Lcg::new(seed);
+    let started = std::time::Instant::now();
+    let mut done = 0;
+    while done < orgs {
+        let n = (orgs - done).min(2_000);
+        let mut batch = Vec::with_capacity(n);
+        for i in done..done + n {
+            let (form, code) = crate::datagen::organisation(offset + i, &mut rng);
+            let input = form
+                .parse((2026, 1, 1))
+                .map_err(|f| anyhow::anyhow!("generated row {i} is invalid: {f:?}"))?;
+            batch.push((
+                alliances.iter().find(|(c, _)| *c == code).map(|(_, id)| *id),
+                input,
+            ));
+        }
+        store.bulk_create_organisations(&actor, &batch).await?;
+        done += n;
+        eprint!(
+            "\r{done}/{orgs} organisations ({:.0}/s)",
+            done as f64 / started.elapsed().as_secs_f64().max(0.001)
+        );
+    }
+    eprintln!();
+    println!(
+        "added {orgs} organisations in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use anyhow::Context;
 use lienket_domain::alliance::AllianceForm;
+use lienket_domain::ids::AllianceId;
 use lienket_domain::organisation::OrganisationForm;
 use lienket_domain::role::Role;
 use lienket_store::{Actor, DatabaseUrl, NewUser, Store};
@@ -15,7 +16,7 @@ use crate::config::ServeArgs;
 pub const DEMO_PASSWORD: &str = "lienket-demo-2023";
 
 /// The five signatory alliances: (code, name, short name, 2025 province code, address).
-const ALLIANCES: [(&str, &str, &str, &str, &str); 5] = [
+pub const ALLIANCES: [(&str, &str, &str, &str, &str); 5] = [
     (
         "HN",
         "Liên minh Hợp tác xã thành phố Hà Nội",
@@ -81,9 +82,11 @@ pub const ACCOUNTS: [(&str, &str); 4] = [
     ("daidien.htx", "Đại diện HTX Nông nghiệp Đông Dư"),
 ];
 
-/// Fills an empty database with the demonstration data.
-pub async fn seed(store: &Store) -> anyhow::Result<()> {
-    let actor = Actor::system("demo");
+/// Number of organisations in the demonstration registry.
+pub const DEMO_ORGANISATIONS: usize = 100;
+
+/// Creates the five signatory alliances; returns their codes and ids.
+pub async fn seed_alliances(store: &Store, actor: &Actor) -> anyhow::Result<Vec<(&'static str, AllianceId)>> {
     let mut alliance_ids = Vec::new();
     for (code, name, short_name, province_code, address) in ALLIANCES {
         let form = AllianceForm {
@@ -97,8 +100,15 @@ pub async fn seed(store: &Store) -> anyhow::Result<()> {
         let input = form
             .parse()
             .map_err(|f| anyhow::anyhow!("demo alliance {code} is invalid: {f:?}"))?;
-        alliance_ids.push((code, store.create_alliance(&actor, &input).await?.id));
+        alliance_ids.push((code, store.create_alliance(actor, &input).await?.id));
     }
+    Ok(alliance_ids)
+}
+
+/// Fills an empty database with the demonstration data.
+pub async fn seed(store: &Store) -> anyhow::Result<()> {
+    let actor = Actor::system("demo");
+    let alliance_ids = seed_alliances(store, &actor).await?;
     let alliance = |code: &str| alliance_ids.iter().find(|(c, _)| *c == code).map(|(_, id)| *id);
     let mut first_org = None;
     for (i, (name, province, alliance_code)) in ORGANISATIONS.iter().enumerate() {
@@ -127,6 +137,16 @@ pub async fn seed(store: &Store) -> anyhow::Result<()> {
             .await?;
         first_org.get_or_insert(org.id);
     }
+    let mut rng = crate::datagen::Lcg::new(2023);
+    let mut generated = Vec::new();
+    for i in ORGANISATIONS.len()..DEMO_ORGANISATIONS {
+        let (form, code) = crate::datagen::organisation(i, &mut rng);
+        let input = form
+            .parse((2026, 1, 1))
+            .map_err(|f| anyhow::anyhow!("generated organisation {i} is invalid: {f:?}"))?;
+        generated.push((alliance(code), input));
+    }
+    store.bulk_create_organisations(&actor, &generated).await?;
     let hash = lienket_web::security::hash_password(DEMO_PASSWORD.into()).await?;
     let roles = [
         Role::Admin,

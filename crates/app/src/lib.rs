@@ -10,5 +10,6 @@
 pub mod backup;
 pub mod cli;
 pub mod config;
+pub mod datagen;
 pub mod demo;
 pub mod server;

@@ -212,6 +212,20 @@ impl Store {
         Ok(saved)
     }
 
+    /// Registers many organisations in one transaction: all or none.
+    pub async fn bulk_create_organisations(
+        &self,
+        actor: &Actor,
+        rows: &[(Option<AllianceId>, OrganisationInput)],
+    ) -> Result<u64, StoreError> {
+        let txn = self.db.begin().await?;
+        for (alliance, input) in rows {
+            insert_organisation(&txn, actor, *alliance, input).await?;
+        }
+        txn.commit().await?;
+        Ok(rows.len() as u64)
+    }
+
     /// One organisation.
     pub async fn get_organisation(&self, id: OrganisationId) -> Result<Organisation, StoreError> {
         organisation::Entity::find_by_id(id.0)

@@ -1,0 +1,142 @@
+//! Deterministic synthetic registry data, for the demo (about a hundred cooperatives) and for
+//! benchmarks (`lienket gen-data --orgs 100000`). The same seed always gives the same data.
+
+use lienket_domain::admin_units::units;
+use lienket_domain::organisation::OrganisationForm;
+
+/// The 15 provinces of the 2023 OCOP week, as people wrote them before the 2025 merger, and
+/// the code of the alliance that manages their cooperatives in the demo.
+pub const PROVINCES: [(&str, &str); 15] = [
+    ("Thành phố Hà Nội", "HN"),
+    ("Thành phố Hồ Chí Minh", "HCM"),
+    ("Thành phố Hải Phòng", "HP"),
+    ("Thành phố Cần Thơ", "CT"),
+    ("Thành phố Đà Nẵng", "DN"),
+    ("Tỉnh Bắc Giang", "HN"),
+    ("Tỉnh Yên Bái", "HN"),
+    ("Tỉnh Lào Cai", "HN"),
+    ("Tỉnh Phú Thọ", "HN"),
+    ("Tỉnh Cao Bằng", "HN"),
+    ("Tỉnh Hải Dương", "HP"),
+    ("Tỉnh Thái Nguyên", "HN"),
+    ("Tỉnh Quảng Ninh", "HP"),
+    ("Tỉnh Quảng Nam", "DN"),
+    ("Tỉnh Sơn La", "HN"),
+];
+
+/// Line of business words and their sector.
+const TRADES: [(&str, &str); 16] = [
+    ("Nông nghiệp", "agriculture"),
+    ("Dịch vụ nông nghiệp", "agriculture"),
+    ("Chè", "agriculture"),
+    ("Rau an toàn", "agriculture"),
+    ("Gạo sạch", "agriculture"),
+    ("Mật ong", "agriculture"),
+    ("Thủy sản", "agriculture"),
+    ("Dược liệu", "agriculture"),
+    ("Cây ăn quả", "agriculture"),
+    ("Chăn nuôi", "agriculture"),
+    ("Mây tre đan", "industry"),
+    ("Gốm sứ", "industry"),
+    ("Chế biến nông sản", "industry"),
+    ("Du lịch cộng đồng", "other"),
+    ("Vận tải", "transport"),
+    ("Vệ sinh môi trường", "environment"),
+];
+
+const FAMILY: [&str; 10] = [
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô",
+];
+const MIDDLE: [&str; 6] = ["Văn", "Thị", "Đức", "Minh", "Thu", "Quang"];
+const GIVEN: [&str; 12] = [
+    "An", "Bình", "Cường", "Dũng", "Hà", "Hải", "Hương", "Lan", "Long", "Mai", "Nam", "Thảo",
+];
+
+/// A small linear congruential generator: deterministic, dependency-free.
+pub struct Lcg(u64);
+
+impl Lcg {
+    /// A generator from a seed.
+    pub fn new(seed: u64) -> Lcg {
+        Lcg(seed ^ 0x9E37_79B9_7F4A_7C15)
+    }
+
+    /// The next number below `n`.
+    pub fn below(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((self.0 >> 33) % n.max(1) as u64) as usize
+    }
+}
+
+/// The `i`-th synthetic organisation and the code of its managing alliance.
+pub fn organisation(i: usize, rng: &mut Lcg) -> (OrganisationForm, &'static str) {
+    let u = units();
+    let (province_name, alliance) = PROVINCES[i % PROVINCES.len()];
+    let province = u
+        .legacy_provinces()
+        .iter()
+        .find(|p| p.name == province_name)
+        .expect("demo province in the data");
+    let districts = u.legacy_districts(province.code);
+    let district = &districts[rng.below(districts.len())];
+    let wards = u.legacy_wards(district.code);
+    let ward = wards.get(rng.below(wards.len().max(1)));
+    let (trade, sector) = TRADES[rng.below(TRADES.len())];
+    let place = ward.map_or(district.name, |w| w.name);
+    let place_short = place.split_once(' ').map_or(place, |(_, rest)| rest);
+    let roll = rng.below(100);
+    let (kind, prefix, members) = match roll {
+        0..=6 => ("cooperative_group", "Tổ hợp tác", 2 + rng.below(15)),
+        7..=9 => ("cooperative_union", "Liên hiệp hợp tác xã", 3 + rng.below(10)),
+        _ => ("cooperative", "Hợp tác xã", 5 + rng.below(200)),
+    };
+    // Most records still carry the pre-2025 address; newer ones use the 2025 form.
+    let address = match (ward, rng.below(10)) {
+        (Some(w), 0..=5) => format!("{}, {}, {}", w.name, district.name, province.name),
+        (Some(w), _) => match lienket_domain::admin_units::convert_legacy_ward(w.code) {
+            Some(c) => format!("{}, {}", c.target.name, c.province.name),
+            None => format!("{}, {}", district.name, province.name),
+        },
+        (None, _) => format!("{}, {}", district.name, province.name),
+    };
+    let representative = format!(
+        "{} {} {}",
+        FAMILY[rng.below(FAMILY.len())],
+        MIDDLE[rng.below(MIDDLE.len())],
+        GIVEN[rng.below(GIVEN.len())]
+    );
+    let form = OrganisationForm {
+        kind: kind.into(),
+        registration_code: if kind == "cooperative_group" && rng.below(2) == 0 {
+            String::new()
+        } else {
+            format!("{:010}", 3_600_000_000u64 + i as u64)
+        },
+        name: format!("{prefix} {trade} {place_short}"),
+        sector: sector.into(),
+        founded_on: format!(
+            "{:02}/{:02}/{}",
+            1 + rng.below(28),
+            1 + rng.below(12),
+            1996 + rng.below(29)
+        ),
+        members_official: members.to_string(),
+        members_associate_capital: rng.below(20).to_string(),
+        members_associate_other: rng.below(40).to_string(),
+        charter_capital: ((1 + rng.below(80)) as i64 * 50_000_000).to_string(),
+        representative,
+        representative_title: if kind == "cooperative_group" {
+            "Tổ trưởng"
+        } else {
+            "Giám đốc"
+        }
+        .into(),
+        phone: format!("09{:08}", rng.below(100_000_000)),
+        address,
+        ..Default::default()
+    };
+    (form, alliance)
+}
