@@ -140,3 +140,34 @@ pub fn organisation(i: usize, rng: &mut Lcg) -> (OrganisationForm, &'static str)
     };
     (form, alliance)
 }
+
+/// Plausible yearly figures of an organisation with `members` official members, growing a
+/// little each year; about one in eight makes a loss.
+pub fn report_figures(members: u32, year: i32, rng: &mut Lcg) -> lienket_domain::report::ReportFigures {
+    use lienket_domain::report::{DigitalAdoption, ReportFigures};
+    let growth = 1.0 + 0.06 * f64::from(year - 2022);
+    let workers = i64::from(members / 2 + 2 + rng.below(20) as u32);
+    let revenue = ((300 + rng.below(5_000)) as f64 * 1_000_000.0 * growth) as i64;
+    let margin = rng.below(100) as i64 - 12;
+    let digital = |p: usize, rng: &mut Lcg| rng.below(100) < p + (year - 2023).max(0) as usize * 8;
+    ReportFigures {
+        revenue,
+        profit: revenue * margin / 1000,
+        members_official: i64::from(members),
+        members_associate: rng.below(30) as i64,
+        workers,
+        average_income: ((4_000 + rng.below(6_000)) as f64 * 1_000.0 * growth) as i64,
+        charter_capital: (1 + rng.below(60)) as i64 * 50_000_000,
+        member_services: revenue * (20 + rng.below(50) as i64) / 100,
+        digital: DigitalAdoption {
+            accounting_software: digital(55, rng),
+            e_invoices: digital(45, rng),
+            website: digital(15, rng),
+            e_commerce: digital(20, rng),
+            qr_traceability: digital(25, rng),
+            cashless_payments: digital(60, rng),
+        },
+        difficulties: (rng.below(3) == 0).then(|| "Thiếu vốn lưu động; giá vật tư đầu vào tăng.".to_string()),
+        proposals: (rng.below(4) == 0).then(|| "Đề nghị Liên minh hỗ trợ kết nối tiêu thụ và tham gia hội chợ OCOP.".to_string()),
+    }
+}

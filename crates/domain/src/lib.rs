@@ -15,6 +15,7 @@ pub mod ids;
 pub mod lenient;
 pub mod organisation;
 pub mod policy;
+pub mod report;
 pub mod role;
 pub mod text;
 pub mod validate;

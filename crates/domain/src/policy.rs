@@ -32,6 +32,8 @@ pub enum Action {
     Update,
     /// Remove or deactivate the resource.
     Delete,
+    /// Accept or return what an organisation filed (its reports, later its applications).
+    Review,
 }
 
 /// What the action is about.
@@ -96,9 +98,10 @@ pub fn can(principal: &Principal, action: Action, resource: Resource) -> bool {
         (R::Registry, Create) => matches!(role, Role::AllianceStaff { .. }),
         (R::Registry, _) => false,
         (R::Organisation { id, alliance }, _) => match role {
-            Role::Coordinator => action != Delete,
+            Role::Coordinator => matches!(action, View | Update),
             Role::AllianceStaff { alliance: mine } => alliance == Some(mine),
-            Role::OrganisationRep { organisation } => id == organisation && action != Delete,
+            // Representatives keep their own record and reports; reviewing is the alliance's.
+            Role::OrganisationRep { organisation } => id == organisation && matches!(action, View | Update),
             Role::Admin => true,
         },
         (R::Alliances | R::Alliance(_) | R::ReferenceData | R::AuditLog | R::Dashboard, _) => false,
@@ -141,6 +144,29 @@ mod tests {
         assert!(can(&staff, Action::Update, ha_noi_coop));
         assert!(can(&staff, Action::Update, Resource::Alliance(HN)));
         assert!(!can(&staff, Action::Update, Resource::Alliance(CT)));
+    }
+
+    #[test]
+    fn reports_are_reviewed_by_the_alliance_not_by_the_organisation() {
+        let own = Resource::Organisation {
+            id: OrganisationId(10),
+            alliance: Some(HN),
+        };
+        let rep = user(Role::OrganisationRep {
+            organisation: OrganisationId(10),
+        });
+        assert!(!can(&rep, Action::Review, own));
+        assert!(can(
+            &user(Role::AllianceStaff { alliance: HN }),
+            Action::Review,
+            own
+        ));
+        assert!(!can(
+            &user(Role::AllianceStaff { alliance: CT }),
+            Action::Review,
+            own
+        ));
+        assert!(!can(&user(Role::Coordinator), Action::Review, own));
     }
 
     #[test]

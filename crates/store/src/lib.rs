@@ -20,6 +20,7 @@ mod files;
 pub mod migrate;
 mod organisations;
 mod records;
+mod reports;
 mod sessions;
 mod tokens;
 mod url;
@@ -33,6 +34,7 @@ pub use changes::{ChangeFilter, Op};
 pub use error::StoreError;
 pub use organisations::{Organisation, OrganisationFilter, OrganisationSort, StatusChange};
 pub use records::*;
+pub use reports::{Report, ReportAggregate, ReportFilter, ReportGrouping, ReportRow, ReportSave};
 pub use sessions::NewSession;
 pub use url::DatabaseUrl;
 

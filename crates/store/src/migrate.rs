@@ -33,6 +33,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "registry",
         statements: registry,
     },
+    Migration {
+        version: 3,
+        name: "activity_reports",
+        statements: activity_reports,
+    },
 ];
 
 /// The newest schema version this binary knows.
@@ -448,4 +453,77 @@ fn registry(backend: DatabaseBackend) -> Vec<Statement> {
     ];
     out.extend(indexes.iter().map(|i| backend.build(i)));
     out
+}
+
+/// Periodic activity reports of organisations.
+fn activity_reports(backend: DatabaseBackend) -> Vec<Statement> {
+    let money = |name: &'static str| {
+        ColumnDef::new(name)
+            .big_integer()
+            .not_null()
+            .default(0)
+            .to_owned()
+    };
+    let flag = |name: &'static str| {
+        ColumnDef::new(name)
+            .boolean()
+            .not_null()
+            .default(false)
+            .to_owned()
+    };
+    let table = Table::create()
+        .table("activity_reports")
+        .col(id())
+        .col(big("organisation_id"))
+        .col(ColumnDef::new("year").integer().not_null())
+        .col(text("period", 20))
+        .col(text("status", 20))
+        .col(money("revenue"))
+        .col(money("profit"))
+        .col(money("members_official"))
+        .col(money("members_associate"))
+        .col(money("workers"))
+        .col(money("average_income"))
+        .col(money("charter_capital"))
+        .col(money("member_services"))
+        .col(flag("accounting_software"))
+        .col(flag("e_invoices"))
+        .col(flag("website"))
+        .col(flag("e_commerce"))
+        .col(flag("qr_traceability"))
+        .col(flag("cashless_payments"))
+        .col(ColumnDef::new("difficulties").text().null())
+        .col(ColumnDef::new("proposals").text().null())
+        .col(opt_ts("submitted_at"))
+        .col(opt_ts("reviewed_at"))
+        .col(opt_text("reviewer_name", 120))
+        .col(opt_text("review_comment", 2000))
+        .col(ts("created_at"))
+        .col(ts("updated_at"))
+        .col(version())
+        .foreign_key(&mut fk(
+            "organisation_id",
+            "organisations",
+            ForeignKeyAction::Cascade,
+        ))
+        .to_owned();
+    let unique = Index::create()
+        .name("ux_report_period")
+        .table("activity_reports")
+        .col("organisation_id")
+        .col("year")
+        .col("period")
+        .unique()
+        .to_owned();
+    let by_year = Index::create()
+        .name("ix_report_year")
+        .table("activity_reports")
+        .col("year")
+        .col("status")
+        .to_owned();
+    vec![
+        backend.build(&table),
+        backend.build(&unique),
+        backend.build(&by_year),
+    ]
 }

@@ -7,6 +7,7 @@ pub mod change_log;
 pub mod file;
 pub mod login_attempt;
 pub mod organisation;
+pub mod report;
 pub mod session;
 pub mod status_history;
 pub mod user;

@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod home;
 mod organisations;
+mod reports;
 mod users;
 
 use askama::Template;
@@ -30,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .merge(alliances::routes())
         .merge(users::routes())
         .merge(organisations::routes())
+        .merge(reports::routes())
         .merge(audit::routes())
         .merge(account::routes())
 }
