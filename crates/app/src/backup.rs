@@ -4,7 +4,7 @@
 //! checks the file is a LiênKết database this binary understands, keeps the current file aside,
 //! and swaps the backup in. PostgreSQL: `pg_dump --format=custom` and `pg_restore --clean`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use lienket_store::{DatabaseUrl, Engine, Store};
@@ -19,6 +19,12 @@ pub async fn backup(db: &DbArgs, file: &Path) -> anyhow::Result<()> {
     let url = db.url()?;
     match url.engine() {
         Engine::Sqlite => {
+            // Connecting would create an empty database, and the backup of a mistyped
+            // --data-dir would then "succeed" with nothing in it.
+            let source = url.sqlite_path().context("the database URL has no file path")?;
+            if !source.is_file() {
+                bail!("there is no database at {}: check --data-dir", source.display());
+            }
             let store = Store::connect(&url).await?;
             store
                 .backup_sqlite_into(file)
@@ -111,13 +117,19 @@ async fn restore_sqlite(url: &DatabaseUrl, file: &Path) -> anyhow::Result<()> {
         }
     };
     if target.exists() {
+        // The database is kept aside with its WAL and shared-memory files, so the copy holds
+        // everything written since the last checkpoint.
         let stamp = time::OffsetDateTime::now_utc().unix_timestamp();
         let aside = target.with_extension(format!("db.before-restore-{stamp}"));
         std::fs::rename(&target, &aside).context("keeping the current database aside")?;
+        for suffix in ["-wal", "-shm"] {
+            let from = PathBuf::from(format!("{}{suffix}", target.display()));
+            if from.exists() {
+                let to = PathBuf::from(format!("{}{suffix}", aside.display()));
+                std::fs::rename(&from, &to).context("keeping the current database's journal aside")?;
+            }
+        }
         println!("the previous database is kept as {}", aside.display());
-    }
-    for ext in ["db-wal", "db-shm"] {
-        let _ = std::fs::remove_file(target.with_extension(ext));
     }
     std::fs::rename(&staging, &target).context("moving the backup into place")?;
     println!("restored {} (schema version {version})", file.display());

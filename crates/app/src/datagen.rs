@@ -168,6 +168,7 @@ pub fn report_figures(members: u32, year: i32, rng: &mut Lcg) -> lienket_domain:
             cashless_payments: digital(60, rng),
         },
         difficulties: (rng.below(3) == 0).then(|| "Thiếu vốn lưu động; giá vật tư đầu vào tăng.".to_string()),
-        proposals: (rng.below(4) == 0).then(|| "Đề nghị Liên minh hỗ trợ kết nối tiêu thụ và tham gia hội chợ OCOP.".to_string()),
+        proposals: (rng.below(4) == 0)
+            .then(|| "Đề nghị Liên minh hỗ trợ kết nối tiêu thụ và tham gia hội chợ OCOP.".to_string()),
     }
 }

@@ -182,27 +182,78 @@ async fn seed_reports(store: &Store, actor: &Actor) -> anyhow::Result<()> {
     use lienket_domain::report::ReportPeriod;
     use lienket_store::{OrganisationFilter, OrganisationSort, PageRequest, ReportSave};
     let orgs = store
-        .search_organisations(&OrganisationFilter::default(), OrganisationSort::Updated, false, PageRequest::new(Some(1), Some(200)))
+        .search_organisations(
+            &OrganisationFilter::default(),
+            OrganisationSort::Updated,
+            false,
+            PageRequest::new(Some(1), Some(200)),
+        )
         .await?;
     let mut rng = crate::datagen::Lcg::new(2025);
     for (i, o) in orgs.items.iter().enumerate() {
         for year in 2023..=2025 {
             let figures = crate::datagen::report_figures(o.members.official, year, &mut rng);
-            store.save_report(actor, o.id, year, ReportPeriod::Year, &figures, None, ReportSave::Accepted).await?;
+            store
+                .save_report(
+                    actor,
+                    o.id,
+                    year,
+                    ReportPeriod::Year,
+                    &figures,
+                    None,
+                    ReportSave::Accepted,
+                )
+                .await?;
         }
         let figures = crate::datagen::report_figures(o.members.official, 2026, &mut rng);
         match i % 10 {
             0..=5 => {
-                store.save_report(actor, o.id, 2026, ReportPeriod::Year, &figures, None, ReportSave::Submit).await?;
+                store
+                    .save_report(
+                        actor,
+                        o.id,
+                        2026,
+                        ReportPeriod::Year,
+                        &figures,
+                        None,
+                        ReportSave::Submit,
+                    )
+                    .await?;
             }
             6 => {
-                let r = store.save_report(actor, o.id, 2026, ReportPeriod::Year, &figures, None, ReportSave::Submit).await?;
+                let r = store
+                    .save_report(
+                        actor,
+                        o.id,
+                        2026,
+                        ReportPeriod::Year,
+                        &figures,
+                        None,
+                        ReportSave::Submit,
+                    )
+                    .await?;
                 store
-                    .review_report(actor, r.id, r.version, false, Some("Số lao động chưa khớp với bảng lương; đề nghị kiểm tra lại.".into()))
+                    .review_report(
+                        actor,
+                        r.id,
+                        r.version,
+                        false,
+                        Some("Số lao động chưa khớp với bảng lương; đề nghị kiểm tra lại.".into()),
+                    )
                     .await?;
             }
             7 => {
-                store.save_report(actor, o.id, 2026, ReportPeriod::Year, &figures, None, ReportSave::Draft).await?;
+                store
+                    .save_report(
+                        actor,
+                        o.id,
+                        2026,
+                        ReportPeriod::Year,
+                        &figures,
+                        None,
+                        ReportSave::Draft,
+                    )
+                    .await?;
             }
             _ => {}
         }

@@ -469,20 +469,21 @@ impl OrganisationForm {
                 &self.members_associate_other,
             ),
         };
-        if let Some(k) = kind {
-            if members.official < k.minimum_members() && !f.for_field("members_official").any(|_| true) {
-                f.add_with(
-                    "members_official",
-                    match k {
-                        OrgKind::CooperativeUnion => "err-members-minimum-union",
-                        _ => "err-members-minimum",
-                    },
-                    vec![
-                        ("min", k.minimum_members().to_string()),
-                        ("kind", k.label_key().to_string()),
-                    ],
-                );
-            }
+        if let Some(k) = kind
+            && members.official < k.minimum_members()
+            && f.for_field("members_official").next().is_none()
+        {
+            f.add_with(
+                "members_official",
+                match k {
+                    OrgKind::CooperativeUnion => "err-members-minimum-union",
+                    _ => "err-members-minimum",
+                },
+                vec![
+                    ("min", k.minimum_members().to_string()),
+                    ("kind", k.label_key().to_string()),
+                ],
+            );
         }
         let charter_capital = if self.charter_capital.trim().is_empty() {
             None

@@ -90,7 +90,7 @@ impl Store {
         let mut opts = ConnectOptions::new(url.expose());
         opts.sqlx_logging(false)
             .connect_timeout(Duration::from_secs(5))
-            .acquire_timeout(Duration::from_secs(10));
+            .acquire_timeout(Duration::from_secs(5));
         match engine {
             Engine::Sqlite => {
                 // SQLite allows one writer: a small pool avoids lock convoys; WAL lets readers

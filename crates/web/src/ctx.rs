@@ -49,6 +49,8 @@ pub struct RequestCtx {
     pub flash: Option<String>,
     /// Whether cookies must be `Secure` (served over TLS).
     pub secure: bool,
+    /// The session cookie to send again with a new lifetime after its expiry slid forward.
+    pub refreshed_session: Option<String>,
 }
 
 impl RequestCtx {
@@ -184,17 +186,16 @@ pub fn set_cookie(name: &str, value: &str, max_age_secs: Option<i64>, secure: bo
 }
 
 fn client_ip(req: &Request, trust_proxy: bool) -> String {
-    if trust_proxy {
-        if let Some(ip) = req
+    if trust_proxy
+        && let Some(ip) = req
             .headers()
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(',').next())
             .map(str::trim)
             .filter(|s| !s.is_empty())
-        {
-            return ip.to_string();
-        }
+    {
+        return ip.to_string();
     }
     req.extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -248,7 +249,7 @@ fn cross_site(headers: &HeaderMap) -> bool {
 }
 
 /// Finds the `_csrf` value of an urlencoded body or query string.
-fn form_value<'a>(body: &'a str, name: &str) -> Option<String> {
+fn form_value(body: &str, name: &str) -> Option<String> {
     body.split('&').find_map(|kv| {
         let (k, v) = kv.split_once('=')?;
         (k == name).then(|| percent_decode(v))
@@ -304,16 +305,28 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_none_or(|c| c.starts_with("text/plain"))
+        && let Some(err) = AppError::from_status(res.status())
     {
-        if let Some(err) = AppError::from_status(res.status()) {
-            res = render_error(&state, &ctx, err);
-        }
+        res = render_error(&state, &ctx, err);
     }
     let secure = ctx.secure;
     if set_csrf_cookie {
         res.headers_mut().append(
             header::SET_COOKIE,
             set_cookie(CSRF_COOKIE, &ctx.anon_csrf, None, secure),
+        );
+    }
+    if let Some(token) = &ctx.refreshed_session
+        && !res
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .any(|v| v.as_bytes().starts_with(SESSION_COOKIE.as_bytes()))
+    {
+        let age = state.config.session_hours * 3600;
+        res.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(SESSION_COOKIE, token, Some(age), secure),
         );
     }
     if ctx.flash.is_some() && !ctx.is_api && method == Method::GET && res.status() == StatusCode::OK {
@@ -354,6 +367,7 @@ async fn build(state: &AppState, req: Request) -> Result<(RequestCtx, bool, Requ
         is_api,
         flash,
         secure: is_secure(&headers, state),
+        refreshed_session: None,
     };
     let internal = |ctx: &RequestCtx, e: lienket_store::StoreError| (ctx.clone(), AppError::from(e));
 
@@ -377,8 +391,9 @@ async fn build(state: &AppState, req: Request) -> Result<(RequestCtx, bool, Requ
                 let now = lienket_store::now();
                 if now - session.last_seen_at > time::Duration::minutes(5) {
                     let until = now + time::Duration::hours(state.config.session_hours);
-                    if let Err(e) = state.store.extend_session(&id, until).await {
-                        tracing::warn!(error = %e, "could not extend a session");
+                    match state.store.extend_session(&id, until).await {
+                        Ok(()) => ctx.refreshed_session = Some(cookie_value.to_string()),
+                        Err(e) => tracing::warn!(error = %e, "could not extend a session"),
                     }
                 }
                 ctx.session = Some(session);

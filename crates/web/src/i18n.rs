@@ -18,6 +18,20 @@ fluent_templates::static_loader! {
     };
 }
 
+/// The message identifiers of a catalogue file.
+fn keys(ftl: &'static str) -> std::collections::HashSet<&'static str> {
+    ftl.lines()
+        .filter(|l| !l.starts_with(['#', ' ', '\t', '.']))
+        .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim()))
+        .filter(|k| !k.is_empty())
+        .collect()
+}
+
+static VI_KEYS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+    std::sync::LazyLock::new(|| keys(include_str!("../locales/vi/main.ftl")));
+static EN_KEYS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+    std::sync::LazyLock::new(|| keys(include_str!("../locales/en/main.ftl")));
+
 static VI: LanguageIdentifier = langid!("vi");
 static EN: LanguageIdentifier = langid!("en");
 
@@ -94,9 +108,12 @@ impl Lang {
             .unwrap_or_else(|| key.to_string())
     }
 
-    /// Whether the catalogue has `key` in this language.
+    /// Whether the catalogue has `key` in this language (messages with arguments included).
     pub fn has(self, key: &str) -> bool {
-        LOCALES.try_lookup(self.id(), key).is_some()
+        match self {
+            Lang::Vi => VI_KEYS.contains(key),
+            Lang::En => EN_KEYS.contains(key),
+        }
     }
 
     /// Translates a validation finding.

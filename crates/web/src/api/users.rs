@@ -6,9 +6,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use lienket_domain::account::NewAccountForm;
-use lienket_domain::ids::{AllianceId, OrganisationId};
 use lienket_domain::policy::{Action, Resource};
-use lienket_domain::role::Role;
 use lienket_domain::validate::Findings;
 use lienket_store::{NewUser, PageRequest, User};
 use serde::{Deserialize, Serialize};
@@ -142,27 +140,14 @@ pub async fn create(
     };
     let account = form.parse()?;
     let mut f = Findings::default();
-    if let Some(a) = form
-        .alliance_id
-        .filter(|_| account.role == lienket_domain::role::RoleKind::AllianceStaff)
-    {
-        if state.store.get_alliance(AllianceId(a)).await.is_err() {
-            f.add("alliance_id", "err-alliance-unknown");
-        }
-    }
-    if let Some(o) = form
-        .organisation_id
-        .filter(|_| account.role == lienket_domain::role::RoleKind::OrganisationRep)
-    {
-        if state.store.get_organisation(OrganisationId(o)).await.is_err() {
-            f.add("organisation_id", "err-organisation-unknown");
-        }
-    }
-    let role = Role::from_parts(
+    let role = crate::pages::check_scope(
+        &state,
+        &mut f,
         account.role,
-        form.alliance_id.map(AllianceId),
-        form.organisation_id.map(OrganisationId),
-    );
+        form.alliance_id,
+        form.organisation_id,
+    )
+    .await?;
     let Some(role) = role.filter(|_| f.is_empty()) else {
         return Err(f.into());
     };

@@ -115,7 +115,7 @@ async fn change_password(
         .store
         .set_password(&ctx.actor(), user.id, &new_hash, keep)
         .await?;
-    Ok(redirect_with_flash("/account", "flash-password-changed"))
+    Ok(redirect_with_flash(&ctx, "/account", "flash-password-changed"))
 }
 
 #[derive(Deserialize)]
@@ -154,5 +154,5 @@ async fn revoke_token(
     let user = ctx.require_user()?;
     let id: ApiTokenId = id.parse().map_err(|_| AppError::NotFound)?;
     state.store.revoke_api_token(&ctx.actor(), user.id, id).await?;
-    Ok(redirect_with_flash("/account", "flash-token-revoked"))
+    Ok(redirect_with_flash(&ctx, "/account", "flash-token-revoked"))
 }

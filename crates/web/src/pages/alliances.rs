@@ -189,6 +189,7 @@ async fn create(
     };
     match state.store.create_alliance(&ctx.actor(), &input).await {
         Ok(a) => Ok(redirect_with_flash(
+            &ctx,
             &format!("/alliances/{}", a.id),
             "flash-created",
         )),
@@ -271,7 +272,11 @@ async fn update(
         .update_alliance(&ctx.actor(), id, version, &input)
         .await
     {
-        Ok(_) => Ok(redirect_with_flash(&format!("/alliances/{id}"), "flash-saved")),
+        Ok(_) => Ok(redirect_with_flash(
+            &ctx,
+            &format!("/alliances/{id}"),
+            "flash-saved",
+        )),
         Err(lienket_store::StoreError::Conflict) => {
             // Keep what the user typed; give them the new version so a second save is deliberate.
             let current = state.store.get_alliance(id).await?;
@@ -335,7 +340,11 @@ async fn upload_logo(
         .store
         .set_alliance_logo(&ctx.actor(), id, mime, bytes)
         .await?;
-    Ok(redirect_with_flash(&format!("/alliances/{id}"), "flash-saved"))
+    Ok(redirect_with_flash(
+        &ctx,
+        &format!("/alliances/{id}"),
+        "flash-saved",
+    ))
 }
 
 async fn file(State(state): State<AppState>, Path(id): Path<String>) -> AppResult<Response> {

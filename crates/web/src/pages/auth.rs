@@ -96,7 +96,7 @@ async fn login(
     if by_ip >= MAX_FAILURES_PER_IP || by_user >= MAX_FAILURES_PER_USER {
         return again(
             StatusCode::TOO_MANY_REQUESTS,
-            ctx.t1("err-rate-limited", "minutes", &WINDOW_MINUTES),
+            ctx.t1("err-rate-limited", "minutes", WINDOW_MINUTES),
         );
     }
     let found = state.store.user_credentials(&username).await?;
@@ -165,7 +165,7 @@ async fn logout(State(state): State<AppState>, ctx: RequestCtx) -> AppResult<Res
             .record_event(&ctx.actor(), "session", &session.user.id.to_string(), Op::Logout)
             .await?;
     }
-    let mut res = super::redirect_with_flash("/", "flash-logged-out");
+    let mut res = super::redirect_with_flash(&ctx, "/", "flash-logged-out");
     res.headers_mut().append(
         header::SET_COOKIE,
         set_cookie(SESSION_COOKIE, "", Some(0), ctx.secure),

@@ -11,6 +11,8 @@ mod organisations;
 mod reports;
 mod users;
 
+pub(crate) use users::check_scope;
+
 use askama::Template;
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -45,11 +47,11 @@ pub fn html<T: Template>(t: &T) -> Result<Response, AppError> {
 }
 
 /// Redirects (303) and leaves a one-shot message for the next page.
-pub fn redirect_with_flash(to: &str, flash_key: &str) -> Response {
+pub fn redirect_with_flash(ctx: &RequestCtx, to: &str, flash_key: &str) -> Response {
     let mut res = Redirect::to(to).into_response();
     res.headers_mut().append(
         header::SET_COOKIE,
-        set_cookie(FLASH_COOKIE, flash_key, Some(60), false),
+        set_cookie(FLASH_COOKIE, flash_key, Some(60), ctx.secure),
     );
     res
 }
@@ -338,7 +340,7 @@ pub fn vnd(n: &i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(c);

@@ -506,6 +506,7 @@ async fn create(
         .await
     {
         Ok(o) => Ok(redirect_with_flash(
+            &ctx,
             &format!("/organisations/{}", o.id),
             "flash-created",
         )),
@@ -594,6 +595,7 @@ async fn update(
         .await
     {
         Ok(_) => Ok(redirect_with_flash(
+            &ctx,
             &format!("/organisations/{}", o.id),
             "flash-saved",
         )),
@@ -662,6 +664,7 @@ async fn change_status(
         .await
     {
         Ok(_) => Ok(redirect_with_flash(
+            &ctx,
             &format!("/organisations/{}", o.id),
             "flash-saved",
         )),

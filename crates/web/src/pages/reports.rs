@@ -329,6 +329,7 @@ async fn save(
         .await
     {
         Ok(_) => Ok(redirect_with_flash(
+            &ctx,
             &format!("/organisations/{org_id}/reports/{year}/{}", period.as_str()),
             if save == ReportSave::Submit {
                 "flash-report-submitted"
@@ -413,6 +414,7 @@ async fn review(
         .await
     {
         Ok(_) => Ok(redirect_with_flash(
+            &ctx,
             &back,
             if accept {
                 "flash-report-accepted"
@@ -420,7 +422,7 @@ async fn review(
                 "flash-report-returned"
             },
         )),
-        Err(StoreError::Conflict) => Ok(redirect_with_flash(&back, "flash-report-changed")),
+        Err(StoreError::Conflict) => Ok(redirect_with_flash(&ctx, &back, "flash-report-changed")),
         Err(e) => Err(e.into()),
     }
 }

@@ -181,22 +181,22 @@ async fn new_form(State(state): State<AppState>, ctx: RequestCtx) -> AppResult<R
 }
 
 /// Checks that a scoped role points at an existing alliance or organisation.
-async fn check_scope(
+pub(crate) async fn check_scope(
     state: &AppState,
     f: &mut Findings,
     role: RoleKind,
     alliance: Option<i64>,
     org: Option<i64>,
 ) -> AppResult<Option<Role>> {
-    if let (RoleKind::AllianceStaff, Some(a)) = (role, alliance) {
-        if state.store.get_alliance(AllianceId(a)).await.is_err() {
-            f.add("alliance_id", "err-alliance-unknown");
-        }
+    if let (RoleKind::AllianceStaff, Some(a)) = (role, alliance)
+        && state.store.get_alliance(AllianceId(a)).await.is_err()
+    {
+        f.add("alliance_id", "err-alliance-unknown");
     }
-    if let (RoleKind::OrganisationRep, Some(o)) = (role, org) {
-        if state.store.get_organisation(OrganisationId(o)).await.is_err() {
-            f.add("organisation_id", "err-organisation-unknown");
-        }
+    if let (RoleKind::OrganisationRep, Some(o)) = (role, org)
+        && state.store.get_organisation(OrganisationId(o)).await.is_err()
+    {
+        f.add("organisation_id", "err-organisation-unknown");
     }
     Ok(Role::from_parts(
         role,
@@ -248,7 +248,7 @@ async fn create(
         role,
     };
     match state.store.create_user(&ctx.actor(), &new).await {
-        Ok(_) => Ok(redirect_with_flash("/admin/users", "flash-created")),
+        Ok(_) => Ok(redirect_with_flash(&ctx, "/admin/users", "flash-created")),
         Err(lienket_store::StoreError::Duplicate(_)) => {
             let mut f = Findings::default();
             f.add("username", "err-username-taken");
@@ -373,5 +373,5 @@ async fn update(
         let hash = hash_password(p.password.clone()).await?;
         state.store.set_password(&ctx.actor(), id, &hash, None).await?;
     }
-    Ok(redirect_with_flash("/admin/users", "flash-saved"))
+    Ok(redirect_with_flash(&ctx, "/admin/users", "flash-saved"))
 }
