@@ -108,7 +108,7 @@ impl Date {
     /// non-existent 29/02/1900 (`None`), and serials from 61 on are one day ahead of a plain
     /// count. Serials below 1, above 31/12/9999, and non-finite values are `None`.
     pub fn from_excel_serial(serial: f64) -> Option<Date> {
-        if !serial.is_finite() || serial < 1.0 || serial >= EXCEL_MAX_SERIAL + 1.0 {
+        if !(1.0..EXCEL_MAX_SERIAL + 1.0).contains(&serial) {
             return None;
         }
         // Truncation is the intent: the fraction is the time of day.

@@ -17,6 +17,7 @@ mod changes;
 mod entity;
 mod error;
 mod files;
+mod imports;
 pub mod migrate;
 mod organisations;
 mod records;
@@ -32,6 +33,7 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
 
 pub use changes::{ChangeFilter, Op};
 pub use error::StoreError;
+pub use imports::{ExistingOrganisation, ImportCounts, ImportRecord};
 pub use organisations::{Organisation, OrganisationFilter, OrganisationSort, StatusChange};
 pub use records::*;
 pub use reports::{Report, ReportAggregate, ReportFilter, ReportGrouping, ReportRow, ReportSave};

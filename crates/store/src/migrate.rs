@@ -38,6 +38,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "activity_reports",
         statements: activity_reports,
     },
+    Migration {
+        version: 4,
+        name: "imports",
+        statements: imports,
+    },
 ];
 
 /// The newest schema version this binary knows.
@@ -526,4 +531,42 @@ fn activity_reports(backend: DatabaseBackend) -> Vec<Statement> {
         backend.build(&unique),
         backend.build(&by_year),
     ]
+}
+
+/// Spreadsheet imports: the original file, the counts, and the row-by-row findings.
+fn imports(backend: DatabaseBackend) -> Vec<Statement> {
+    let count = |name: &'static str| {
+        ColumnDef::new(name)
+            .big_integer()
+            .not_null()
+            .default(0)
+            .to_owned()
+    };
+    let table = Table::create()
+        .table("imports")
+        .col(id())
+        .col(opt_big("alliance_id"))
+        .col(text("kind", 20))
+        .col(text("file_name", 255))
+        .col(big("file_id"))
+        .col(text("status", 20))
+        .col(count("rows_total"))
+        .col(count("rows_ok"))
+        .col(count("rows_fixed"))
+        .col(count("rows_error"))
+        .col(count("created"))
+        .col(count("updated"))
+        .col(text("actor_name", 120))
+        .col(ts("created_at"))
+        .col(opt_ts("committed_at"))
+        .col(ColumnDef::new("report").text().null())
+        .foreign_key(&mut fk("file_id", "files", ForeignKeyAction::Restrict))
+        .foreign_key(&mut fk("alliance_id", "alliances", ForeignKeyAction::Restrict))
+        .to_owned();
+    let by_alliance = Index::create()
+        .name("ix_imports_alliance")
+        .table("imports")
+        .col("alliance_id")
+        .to_owned();
+    vec![backend.build(&table), backend.build(&by_alliance)]
 }

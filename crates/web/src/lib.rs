@@ -15,6 +15,7 @@ mod assets;
 pub mod ctx;
 pub mod error;
 pub mod i18n;
+pub mod import;
 pub mod metrics;
 pub mod pages;
 pub mod security;

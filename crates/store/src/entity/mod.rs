@@ -5,6 +5,7 @@ pub mod alliance;
 pub mod api_token;
 pub mod change_log;
 pub mod file;
+pub mod import;
 pub mod login_attempt;
 pub mod organisation;
 pub mod report;
