@@ -60,6 +60,12 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Import the registry of an alliance from a spreadsheet (XLSX, XLS, ODS, CSV): every row is
+    /// checked first; the file is written all or nothing.
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
     /// Fill a database with deterministic synthetic data for benchmarks (the five alliances are
     /// created first when missing).
     GenData {
@@ -69,6 +75,10 @@ enum Command {
         /// Seed of the generator: the same seed gives the same data.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Write the organisations as a registry workbook (XLSX) and the same rows as CSV
+        /// beside it, instead of adding them to the database.
+        #[arg(long)]
+        xlsx: Option<PathBuf>,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -76,6 +86,23 @@ enum Command {
     Restore {
         /// The backup file made by `lienket backup`.
         file: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// Organisations (sổ thành viên), matched by registration code: re-importing updates.
+    Registry {
+        /// The spreadsheet.
+        file: PathBuf,
+        /// Code of the alliance whose registry receives the rows (e.g. HN).
+        #[arg(long)]
+        alliance: String,
+        /// Check every row and print the findings, but write nothing.
+        #[arg(long)]
+        dry_run: bool,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -182,7 +209,27 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User { command } => user(command).await,
         Command::Backup { file, db } => crate::backup::backup(&db, &file).await,
         Command::Restore { file, db } => crate::backup::restore(&db, &file).await,
-        Command::GenData { orgs, seed, db } => gen_data(&open(&db).await?, orgs, seed).await,
+        Command::Import {
+            what:
+                ImportCommand::Registry {
+                    file,
+                    alliance,
+                    dry_run,
+                    db,
+                },
+        } => crate::import::registry(&open(&db).await?, &file, &alliance, dry_run).await,
+        Command::GenData {
+            orgs,
+            seed,
+            xlsx: Some(path),
+            ..
+        } => crate::datagen::write_registry_workbook(&path, orgs, seed),
+        Command::GenData {
+            orgs,
+            seed,
+            xlsx: None,
+            db,
+        } => gen_data(&open(&db).await?, orgs, seed).await,
     }
 }
 

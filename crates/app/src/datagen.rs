@@ -172,3 +172,97 @@ pub fn report_figures(members: u32, year: i32, rng: &mut Lcg) -> lienket_domain:
             .then(|| "Đề nghị Liên minh hỗ trợ kết nối tiêu thụ và tham gia hội chợ OCOP.".to_string()),
     }
 }
+
+/// Writes `orgs` synthetic organisations as a registry workbook the way alliances keep one
+/// (title rows, Vietnamese headers, dates as text, amounts with dots), plus the same rows as CSV
+/// next to it (`.csv`), for the import benchmark.
+pub fn write_registry_workbook(path: &std::path::Path, orgs: usize, seed: u64) -> anyhow::Result<()> {
+    use lienket_office::{ColumnKind, ExportCell, ExportColumn};
+    let headers = [
+        "Mã số HTX",
+        "Tên hợp tác xã",
+        "Loại hình",
+        "Lĩnh vực",
+        "Ngày thành lập",
+        "Thành viên chính thức",
+        "Liên kết góp vốn",
+        "Liên kết không góp vốn",
+        "Vốn điều lệ",
+        "Người đại diện",
+        "Chức vụ",
+        "Điện thoại",
+        "Địa chỉ",
+    ];
+    let columns: Vec<ExportColumn> = headers
+        .iter()
+        .map(|h| ExportColumn {
+            header: (*h).into(),
+            kind: ColumnKind::Text,
+            width: 18.0,
+        })
+        .collect();
+    let mut rng = Lcg::new(seed);
+    let mut rows = Vec::with_capacity(orgs);
+    for i in 0..orgs {
+        let (f, _) = organisation(2_000_000 + i, &mut rng);
+        let capital: i64 = f.charter_capital.parse().unwrap_or(0);
+        rows.push(
+            [
+                f.registration_code,
+                f.name,
+                f.kind,
+                f.sector,
+                f.founded_on,
+                f.members_official,
+                f.members_associate_capital,
+                f.members_associate_other,
+                format_vnd(capital),
+                f.representative,
+                f.representative_title,
+                f.phone,
+                f.address,
+            ]
+            .into_iter()
+            .map(|v| {
+                if v.is_empty() {
+                    ExportCell::Empty
+                } else {
+                    ExportCell::Text(v)
+                }
+            })
+            .collect::<Vec<_>>(),
+        );
+    }
+    let xlsx = lienket_office::write_xlsx(
+        "DANH SÁCH HỢP TÁC XÃ THÀNH VIÊN",
+        "Dữ liệu tổng hợp để đo hiệu năng",
+        "Danh sách",
+        &columns,
+        &rows,
+    )
+    .map_err(|e| anyhow::anyhow!("writing the workbook: {e:?}"))?;
+    std::fs::write(path, xlsx)?;
+    std::fs::write(
+        path.with_extension("csv"),
+        lienket_office::write_csv(&columns, &rows),
+    )?;
+    println!(
+        "wrote {orgs} rows to {} and {}",
+        path.display(),
+        path.with_extension("csv").display()
+    );
+    Ok(())
+}
+
+/// 1500000000 → "1.500.000.000", the way amounts are typed in registers.
+fn format_vnd(n: i64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}

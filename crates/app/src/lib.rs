@@ -12,4 +12,5 @@ pub mod cli;
 pub mod config;
 pub mod datagen;
 pub mod demo;
+pub mod import;
 pub mod server;

@@ -275,7 +275,13 @@ impl ReportForm {
             difficulties: f.optional("difficulties", &self.difficulties, 4000),
             proposals: f.optional("proposals", &self.proposals, 4000),
         };
-        if figures.profit > figures.revenue && figures.revenue >= 0 && !f.for_field("profit").any(|_| true) {
+        // Only two figures that were both read can be compared: an unreadable or negative
+        // revenue stands at 0 here, and a sound profit must not be blamed for it.
+        if figures.profit > figures.revenue
+            && figures.revenue >= 0
+            && f.for_field("revenue").next().is_none()
+            && f.for_field("profit").next().is_none()
+        {
             f.add("profit", "err-profit-above-revenue");
         }
         f.into_result(figures)

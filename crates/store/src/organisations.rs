@@ -340,6 +340,22 @@ impl Store {
         descending: bool,
         page: PageRequest,
     ) -> Result<Page<Organisation>, StoreError> {
+        self.search_organisations_unclamped(
+            filter,
+            sort,
+            descending,
+            PageRequest::new(Some(page.page), Some(page.per_page)),
+        )
+        .await
+    }
+
+    async fn search_organisations_unclamped(
+        &self,
+        filter: &OrganisationFilter,
+        sort: OrganisationSort,
+        descending: bool,
+        page: PageRequest,
+    ) -> Result<Page<Organisation>, StoreError> {
         let mut cond = Condition::all();
         if let Some(a) = filter.alliance {
             cond = cond.add(organisation::Column::AllianceId.eq(a.0));
@@ -404,6 +420,24 @@ impl Store {
             page: page.page,
             per_page: page.per_page,
         })
+    }
+
+    /// Every organisation matching the filter, sorted, up to `limit` (for exports).
+    pub async fn export_organisations(
+        &self,
+        filter: &OrganisationFilter,
+        sort: OrganisationSort,
+        descending: bool,
+        limit: u64,
+    ) -> Result<Vec<Organisation>, StoreError> {
+        let page = PageRequest {
+            page: 1,
+            per_page: limit,
+        };
+        Ok(self
+            .search_organisations_unclamped(filter, sort, descending, page)
+            .await?
+            .items)
     }
 
     /// Organisations of one alliance (all when `None`) as short references, at most `limit`.

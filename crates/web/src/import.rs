@@ -24,6 +24,12 @@ use serde::{Deserialize, Serialize};
 
 /// The columns of a registry sheet and the header texts alliances use for them.
 pub const REGISTRY_COLUMNS: &[ColumnSpec] = &[
+    // The row number column every register has: recognised so it is not reported as unknown.
+    ColumnSpec {
+        field: "row_number",
+        aliases: &["stt", "số thứ tự", "tt", "số tt"],
+        required: false,
+    },
     ColumnSpec {
         field: "registration_code",
         aliases: &[
@@ -492,7 +498,10 @@ pub fn analyse_row(row: &Row, today: Date) -> (RowOutcome, Option<OrganisationIn
         };
         match parse_phone_vn(&raw) {
             Some(p) => {
-                if p != raw.trim() {
+                // A plain local number ("0912345678") is only stored in E.164; anything else
+                // (spaces, dots, a lost leading zero, "+84 …") is reported as corrected.
+                let plain = raw.trim().starts_with('0') && raw.trim().chars().all(|c| c.is_ascii_digit());
+                if !plain {
                     fixes.push(RowMessage::new(
                         "phone",
                         "fix-import-phone",

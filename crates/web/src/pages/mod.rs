@@ -7,10 +7,12 @@ mod alliances;
 mod audit;
 mod auth;
 mod home;
+mod imports;
 mod organisations;
 mod reports;
 mod users;
 
+pub(crate) use imports::{attachment, import_status_key};
 pub(crate) use users::check_scope;
 
 use askama::Template;
@@ -34,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .merge(users::routes())
         .merge(organisations::routes())
         .merge(reports::routes())
+        .merge(imports::routes())
         .merge(audit::routes())
         .merge(account::routes())
 }

@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/organisations", get(list))
         .route("/organisations/new", get(new_form).post(create))
+        .route("/organisations/export", get(export))
         .route("/organisations/{id}", get(show))
         .route("/organisations/{id}/edit", get(edit_form).post(update))
         .route("/organisations/{id}/status", post(change_status))
@@ -681,4 +682,176 @@ async fn change_status(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Largest export (rows); beyond it the list must be filtered.
+const MAX_EXPORT_ROWS: u64 = 200_000;
+
+/// "Tỉnh, thành phố: Thành phố Hà Nội; Loại hình: Hợp tác xã" for the export's subtitle.
+fn describe_filter(ctx: &RequestCtx, q: &ListQuery) -> String {
+    let mut parts = Vec::new();
+    let mut add = |label: &str, value: String| {
+        if !value.is_empty() {
+            parts.push(format!("{}: {value}", ctx.t(label)));
+        }
+    };
+    add("filter-search", q.q.trim().to_string());
+    add(
+        "field-province",
+        if q.province.is_empty() {
+            String::new()
+        } else {
+            super::province_name(&q.province)
+        },
+    );
+    add(
+        "field-kind",
+        OrgKind::parse(&q.kind)
+            .map(|k| ctx.t(k.label_key()))
+            .unwrap_or_default(),
+    );
+    add(
+        "field-sector",
+        Sector::parse(&q.sector)
+            .filter(|_| !q.sector.is_empty())
+            .map(|s| ctx.t(s.label_key()))
+            .unwrap_or_default(),
+    );
+    add(
+        "field-status",
+        OrgStatus::parse(&q.status)
+            .map(|s| ctx.t(s.label_key()))
+            .unwrap_or_default(),
+    );
+    add("filter-founded-from", q.founded_from.clone());
+    add("filter-founded-to", q.founded_to.clone());
+    if parts.is_empty() {
+        ctx.t("export-all")
+    } else {
+        parts.join("; ")
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct ExportQuery {
+    #[serde(default)]
+    format: String,
+    #[serde(flatten)]
+    list: ListQuery,
+}
+
+async fn export(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    Query(q): Query<ExportQuery>,
+) -> AppResult<Response> {
+    use lienket_office::{ColumnKind, ExportCell, ExportColumn};
+    ctx.require(Action::View, Resource::Registry)?;
+    let (filter, _) = q.list.filter(&ctx);
+    let (sort, desc) = q.list.sort();
+    let rows = state
+        .store
+        .export_organisations(&filter, sort, desc, MAX_EXPORT_ROWS)
+        .await?;
+    let alliances = state.store.list_alliances().await?;
+    let col = |key: &str, kind, width| ExportColumn {
+        header: ctx.t(key),
+        kind,
+        width,
+    };
+    let columns = vec![
+        col("col-no", ColumnKind::Integer, 6.0),
+        col("field-registration-code", ColumnKind::Text, 14.0),
+        col("field-name", ColumnKind::Text, 42.0),
+        col("field-kind", ColumnKind::Text, 16.0),
+        col("field-sector", ColumnKind::Text, 22.0),
+        col("field-founded-on", ColumnKind::Date, 13.0),
+        col("field-members-official", ColumnKind::Integer, 12.0),
+        col("field-members-associate-capital", ColumnKind::Integer, 12.0),
+        col("field-members-associate-other", ColumnKind::Integer, 12.0),
+        col("field-charter-capital", ColumnKind::Money, 18.0),
+        col("field-representative", ColumnKind::Text, 24.0),
+        col("field-phone", ColumnKind::Text, 15.0),
+        col("field-email", ColumnKind::Text, 24.0),
+        col("field-address", ColumnKind::Text, 40.0),
+        col("field-province", ColumnKind::Text, 22.0),
+        col("field-address-2025", ColumnKind::Text, 36.0),
+        col("field-alliance-id", ColumnKind::Text, 18.0),
+        col("field-status", ColumnKind::Text, 16.0),
+    ];
+    let text = |v: &Option<String>| v.clone().map_or(ExportCell::Empty, ExportCell::Text);
+    let cells: Vec<Vec<ExportCell>> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let date = o.founded_on.as_deref().and_then(|d| {
+                let y = d.get(0..4)?.parse().ok()?;
+                let m = d.get(5..7)?.parse().ok()?;
+                let day = d.get(8..10)?.parse().ok()?;
+                Some(ExportCell::Date(y, m, day))
+            });
+            vec![
+                ExportCell::Integer(i as i64 + 1),
+                text(&o.registration_code),
+                ExportCell::Text(o.name.clone()),
+                ExportCell::Text(ctx.t(o.kind.label_key())),
+                ExportCell::Text(ctx.t(o.sector.label_key())),
+                date.unwrap_or(ExportCell::Empty),
+                ExportCell::Integer(i64::from(o.members.official)),
+                ExportCell::Integer(i64::from(o.members.associate_with_capital)),
+                ExportCell::Integer(i64::from(o.members.associate_without_capital)),
+                o.charter_capital.map_or(ExportCell::Empty, ExportCell::Money),
+                text(&o.representative),
+                text(&o.phone),
+                text(&o.email),
+                text(&o.address),
+                o.province_code
+                    .as_deref()
+                    .map_or(ExportCell::Empty, |p| ExportCell::Text(super::province_name(p))),
+                ExportCell::Text(address_2025(o)),
+                o.alliance_id
+                    .and_then(|a| alliances.iter().find(|x| x.id == a))
+                    .map_or(ExportCell::Empty, |a| ExportCell::Text(a.short_name.clone())),
+                ExportCell::Text(ctx.t(o.status.label_key())),
+            ]
+        })
+        .collect();
+    let today = time::OffsetDateTime::now_utc()
+        .to_offset(time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC));
+    let stamp = format!(
+        "{:04}{:02}{:02}",
+        today.year(),
+        u8::from(today.month()),
+        today.day()
+    );
+    if q.format == "csv" {
+        let bytes = lienket_office::write_csv(&columns, &cells);
+        return super::attachment(
+            &format!("so-thanh-vien-{stamp}.csv"),
+            "text/csv; charset=utf-8",
+            bytes,
+        );
+    }
+    let subtitle = format!(
+        "{} — {} {:02}/{:02}/{} — {}",
+        describe_filter(&ctx, &q.list),
+        ctx.t("export-date"),
+        today.day(),
+        u8::from(today.month()),
+        today.year(),
+        ctx.t1("list-count", "count", rows.len())
+    );
+    let bytes = lienket_office::write_xlsx(
+        &ctx.t("export-registry-title"),
+        &subtitle,
+        "So thanh vien",
+        &columns,
+        &cells,
+    )
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("export: {e:?}")))?;
+    super::attachment(
+        &format!("so-thanh-vien-{stamp}.xlsx"),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        bytes,
+    )
 }
