@@ -589,20 +589,43 @@ pub async fn plan(
     file_name: &str,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Result<Plan, FileProblem>, StoreError> {
-    let table: Table =
-        match lienket_office::read_table(bytes, file_name, REGISTRY_COLUMNS, &Limits::default()) {
-            Ok(t) => t,
-            Err(e) => return Ok(Err(e.into())),
-        };
-    let today = today();
-    let total = table.rows.len();
-    let mut analysed = Vec::with_capacity(total);
-    for (i, row) in table.rows.iter().enumerate() {
-        analysed.push(analyse_row(row, today));
-        if i % 1000 == 999 {
-            progress(i + 1, total);
+    // Reading and checking rows is CPU work (seconds for 100,000 rows): it runs on the blocking
+    // pool so the server keeps answering other requests meanwhile.
+    let owned = bytes.to_vec();
+    let name = file_name.to_string();
+    let (progress_tx, mut progress_rx) = tokio::sync::watch::channel((0usize, 0usize));
+    type Analysed = (Table, Vec<(RowOutcome, Option<OrganisationInput>)>);
+    let work = tokio::task::spawn_blocking(move || -> Result<Analysed, FileProblem> {
+        let table = lienket_office::read_table(&owned, &name, REGISTRY_COLUMNS, &Limits::default())?;
+        let today = today();
+        let total = table.rows.len();
+        let mut analysed = Vec::with_capacity(total);
+        for (i, row) in table.rows.iter().enumerate() {
+            analysed.push(analyse_row(row, today));
+            if i % 1000 == 999 {
+                let _ = progress_tx.send((i + 1, total));
+            }
         }
-    }
+        Ok((table, analysed))
+    });
+    tokio::pin!(work);
+    let joined = loop {
+        tokio::select! {
+            joined = &mut work => break joined,
+            changed = progress_rx.changed() => {
+                if changed.is_ok() {
+                    let (done, total) = *progress_rx.borrow_and_update();
+                    progress(done, total);
+                }
+            }
+        }
+    };
+    let (table, analysed) = match joined {
+        Ok(Ok(x)) => x,
+        Ok(Err(problem)) => return Ok(Err(problem)),
+        Err(_) => return Err(StoreError::Unsupported("the import worker stopped unexpectedly")),
+    };
+    let total = table.rows.len();
     progress(total, total);
 
     let codes: Vec<String> = analysed

@@ -35,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/reports/{id}/review", post(review))
         .route("/reports/missing", get(missing))
         .route("/reports/summary", get(summary))
+        .route("/reports/summary/export", get(summary_export))
 }
 
 fn this_year() -> i32 {
@@ -653,4 +654,80 @@ async fn summary(
         groupings,
     };
     Ok(no_store(html(&view)?))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ExportQuery {
+    format: String,
+    #[serde(flatten)]
+    period: PeriodQuery,
+}
+
+async fn summary_export(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    Query(q): Query<ExportQuery>,
+) -> AppResult<Response> {
+    use lienket_office::{ColumnKind, ExportCell, ExportColumn};
+    ctx.require(Action::View, Resource::Registry)?;
+    let (year, period) = q.period.year_period();
+    let by = if q.period.by.is_empty() {
+        "alliance"
+    } else {
+        q.period.by.as_str()
+    };
+    let (group_label, rows) = grouped_aggregates(&state, &ctx, by, year, period).await?;
+    let col = |header: String, kind, width| ExportColumn { header, kind, width };
+    let mut columns = vec![
+        col(group_label, ColumnKind::Text, 30.0),
+        col(ctx.t("col-reports"), ColumnKind::Integer, 10.0),
+        col(ctx.t("field-revenue"), ColumnKind::Money, 20.0),
+        col(ctx.t("field-profit"), ColumnKind::Money, 20.0),
+        col(ctx.t("field-members-official"), ColumnKind::Integer, 14.0),
+        col(ctx.t("field-members-associate"), ColumnKind::Integer, 14.0),
+        col(ctx.t("field-workers"), ColumnKind::Integer, 12.0),
+        col(ctx.t("field-average-income"), ColumnKind::Money, 18.0),
+    ];
+    for (_, key) in DigitalAdoption::FIELDS {
+        columns.push(col(ctx.t(key), ColumnKind::Integer, 14.0));
+    }
+    let cells: Vec<Vec<ExportCell>> = rows
+        .iter()
+        .map(|(label, r)| {
+            let mut row = vec![
+                ExportCell::Text(label.clone()),
+                ExportCell::Integer(r.reports as i64),
+                ExportCell::Money(r.revenue),
+                ExportCell::Money(r.profit),
+                ExportCell::Integer(r.members_official),
+                ExportCell::Integer(r.members_associate),
+                ExportCell::Integer(r.workers),
+                ExportCell::Money(r.average_income),
+            ];
+            row.extend(r.digital.iter().map(|n| ExportCell::Integer(*n as i64)));
+            row
+        })
+        .collect();
+    let name = format!("tong-hop-bao-cao-{year}-{}", period.as_str());
+    if q.format == "csv" {
+        return super::attachment(
+            &format!("{name}.csv"),
+            "text/csv; charset=utf-8",
+            lienket_office::write_csv(&columns, &cells),
+        );
+    }
+    let title = format!(
+        "{} — {} {year}",
+        ctx.t("page-reports-summary").to_uppercase(),
+        ctx.t(period.label_key())
+    );
+    let subtitle = format!("{}: {}", ctx.t("field-group-by"), columns[0].header);
+    let bytes = lienket_office::write_xlsx(&title, &subtitle, "Tong hop", &columns, &cells)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("export: {e:?}")))?;
+    super::attachment(
+        &format!("{name}.xlsx"),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        bytes,
+    )
 }
