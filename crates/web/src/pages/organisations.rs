@@ -59,8 +59,8 @@ pub struct ListQuery {
     pub sort: String,
     /// asc or desc.
     pub dir: String,
-    /// Page.
-    pub page: Option<u64>,
+    /// Page (text: serde cannot read numbers inside a flattened query).
+    pub page: String,
 }
 
 /// A bound of the founding-date filter: a date, or a year (its first or last day).
@@ -204,7 +204,12 @@ async fn list(
     let (sort, desc) = q.sort();
     let page = state
         .store
-        .search_organisations(&filter, sort, desc, PageRequest::new(q.page, Some(50)))
+        .search_organisations(
+            &filter,
+            sort,
+            desc,
+            PageRequest::new(q.page.trim().parse().ok(), Some(50)),
+        )
         .await?;
     let extra = format!(
         "&sort={}&dir={}{}",

@@ -498,7 +498,7 @@ struct PeriodQuery {
     year: String,
     period: String,
     by: String,
-    page: Option<u64>,
+    page: String,
 }
 
 impl PeriodQuery {
@@ -537,7 +537,12 @@ async fn missing(
     let alliance = ctx.user().and_then(|u| u.role.alliance());
     let page = state
         .store
-        .missing_reports(alliance, year, period, PageRequest::new(q.page, Some(50)))
+        .missing_reports(
+            alliance,
+            year,
+            period,
+            PageRequest::new(q.page.trim().parse().ok(), Some(50)),
+        )
         .await?;
     let pager = pager(
         &ctx,
