@@ -389,7 +389,7 @@ async fn gen_data(store: &Store, orgs: usize, seed: u64) -> anyhow::Result<()> {
         for i in done..done + n {
             let (form, code) = crate::datagen::organisation(offset + i, &mut rng);
             let input = form
-                .parse((2026, 1, 1))
+                .parse(crate::datagen::today())
                 .map_err(|f| anyhow::anyhow!("generated row {i} is invalid: {f:?}"))?;
             batch.push((
                 alliances.iter().find(|(c, _)| *c == code).map(|(_, id)| *id),

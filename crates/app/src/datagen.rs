@@ -266,3 +266,9 @@ fn format_vnd(n: i64) -> String {
     }
     out
 }
+
+/// Today's date as (year, month, day), bounding generated founding dates.
+pub fn today() -> (i32, u8, u8) {
+    let d = time::OffsetDateTime::now_utc().date();
+    (d.year(), u8::from(d.month()), d.day())
+}

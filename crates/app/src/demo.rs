@@ -130,7 +130,7 @@ pub async fn seed(store: &Store) -> anyhow::Result<()> {
             ..Default::default()
         };
         let input = form
-            .parse((2026, 1, 1))
+            .parse(crate::datagen::today())
             .map_err(|f| anyhow::anyhow!("demo organisation {name} is invalid: {f:?}"))?;
         let org = store
             .create_organisation(&actor, alliance(alliance_code), &input)
@@ -142,7 +142,7 @@ pub async fn seed(store: &Store) -> anyhow::Result<()> {
     for i in ORGANISATIONS.len()..DEMO_ORGANISATIONS {
         let (form, code) = crate::datagen::organisation(i, &mut rng);
         let input = form
-            .parse((2026, 1, 1))
+            .parse(crate::datagen::today())
             .map_err(|f| anyhow::anyhow!("generated organisation {i} is invalid: {f:?}"))?;
         generated.push((alliance(code), input));
     }
@@ -176,7 +176,7 @@ pub async fn seed(store: &Store) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Three years of accepted yearly reports (2023–2025) for every organisation, and the current
+/// Three years of accepted yearly reports (the three years before this one) for every organisation, and the current
 /// year's in every state: most submitted, some returned or in draft, some not filed yet.
 async fn seed_reports(store: &Store, actor: &Actor) -> anyhow::Result<()> {
     use lienket_domain::report::ReportPeriod;
@@ -190,8 +190,10 @@ async fn seed_reports(store: &Store, actor: &Actor) -> anyhow::Result<()> {
         )
         .await?;
     let mut rng = crate::datagen::Lcg::new(2025);
+    // The three years before this one are accepted; this year's reports are in every state.
+    let current = time::OffsetDateTime::now_utc().year();
     for (i, o) in orgs.items.iter().enumerate() {
-        for year in 2023..=2025 {
+        for year in current - 3..current {
             let figures = crate::datagen::report_figures(o.members.official, year, &mut rng);
             store
                 .save_report(
@@ -205,14 +207,14 @@ async fn seed_reports(store: &Store, actor: &Actor) -> anyhow::Result<()> {
                 )
                 .await?;
         }
-        let figures = crate::datagen::report_figures(o.members.official, 2026, &mut rng);
+        let figures = crate::datagen::report_figures(o.members.official, current, &mut rng);
         match i % 10 {
             0..=5 => {
                 store
                     .save_report(
                         actor,
                         o.id,
-                        2026,
+                        current,
                         ReportPeriod::Year,
                         &figures,
                         None,
@@ -225,7 +227,7 @@ async fn seed_reports(store: &Store, actor: &Actor) -> anyhow::Result<()> {
                     .save_report(
                         actor,
                         o.id,
-                        2026,
+                        current,
                         ReportPeriod::Year,
                         &figures,
                         None,
@@ -247,7 +249,7 @@ async fn seed_reports(store: &Store, actor: &Actor) -> anyhow::Result<()> {
                     .save_report(
                         actor,
                         o.id,
-                        2026,
+                        current,
                         ReportPeriod::Year,
                         &figures,
                         None,

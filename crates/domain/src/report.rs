@@ -250,6 +250,22 @@ fn amount(f: &mut Findings, field: &'static str, raw: &str, allow_negative: bool
     }
 }
 
+/// A head count: a whole number, zero or more.
+fn count(f: &mut Findings, field: &'static str, raw: &str) -> i64 {
+    let t = raw.trim().replace(['.', ',', ' '], "");
+    if t.is_empty() {
+        f.add(field, "err-required");
+        return 0;
+    }
+    match t.parse::<i64>() {
+        Ok(n) if (0..=10_000_000).contains(&n) => n,
+        _ => {
+            f.add(field, "err-count");
+            0
+        }
+    }
+}
+
 impl ReportForm {
     /// Validates the figures, every finding at once; profit may be negative, nothing else.
     pub fn parse(&self) -> Result<ReportFigures, Findings> {
@@ -258,9 +274,9 @@ impl ReportForm {
         let figures = ReportFigures {
             revenue: amount(&mut f, "revenue", &self.revenue, false),
             profit: amount(&mut f, "profit", &self.profit, true),
-            members_official: amount(&mut f, "members_official", &self.members_official, false),
-            members_associate: amount(&mut f, "members_associate", &self.members_associate, false),
-            workers: amount(&mut f, "workers", &self.workers, false),
+            members_official: count(&mut f, "members_official", &self.members_official),
+            members_associate: count(&mut f, "members_associate", &self.members_associate),
+            workers: count(&mut f, "workers", &self.workers),
             average_income: amount(&mut f, "average_income", &self.average_income, false),
             charter_capital: amount(&mut f, "charter_capital", &self.charter_capital, false),
             member_services: amount(&mut f, "member_services", &self.member_services, false),
@@ -348,7 +364,7 @@ mod tests {
         .parse()
         .expect_err("invalid");
         let keys: Vec<_> = f.0.iter().map(|x| (x.field, x.key)).collect();
-        assert_eq!(keys, [("revenue", "err-negative"), ("workers", "err-amount")]);
+        assert_eq!(keys, [("revenue", "err-negative"), ("workers", "err-count")]);
         let f = ReportForm {
             profit: "3.000.000.000".into(),
             ..form()

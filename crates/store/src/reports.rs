@@ -81,7 +81,7 @@ pub enum ReportGrouping {
     Sector,
 }
 
-/// Sums over the accepted and submitted reports of one group.
+/// Sums over the accepted reports of one group (figures reviewed by the alliance).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ReportAggregate {
     /// The group's key (alliance id, province code, kind or sector name).
@@ -489,7 +489,7 @@ impl Store {
         })
     }
 
-    /// Sums of the submitted and accepted reports of a period, grouped.
+    /// Sums of the accepted reports of a period, grouped.
     pub async fn report_aggregates(
         &self,
         alliance: Option<AllianceId>,
@@ -500,10 +500,7 @@ impl Store {
         let reports = report::Entity::find()
             .filter(report::Column::Year.eq(year))
             .filter(report::Column::Period.eq(period.as_str()))
-            .filter(
-                report::Column::Status
-                    .is_in([ReportStatus::Submitted.as_str(), ReportStatus::Accepted.as_str()]),
-            )
+            .filter(report::Column::Status.eq(ReportStatus::Accepted.as_str()))
             .all(&self.db)
             .await?;
         let mut orgs = organisation::Entity::find().select_only().columns([

@@ -744,3 +744,255 @@ impl Server {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Pages as a browser sees them: reading values out of the HTML, filling in and sending forms.
+// ---------------------------------------------------------------------------------------------
+
+/// Text as written in HTML, with the entities the templates produce turned back into characters.
+pub fn unescape_html(s: &str) -> String {
+    s.replace("&#34;", "\"")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// The value of attribute `name` in one tag (`<input … name="x" …>`).
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    between(tag, &format!(" {name}=\""), "\"").map(unescape_html)
+}
+
+/// Every tag `<{name} …>` of `html`, as the text between `<` and `>`.
+fn tags<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
+    let open = format!("<{name} ");
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(&open) {
+        let tag = &rest[i..];
+        let end = tag.find('>').map_or(tag.len(), |e| e + 1);
+        out.push(&tag[..end]);
+        rest = &tag[end..];
+    }
+    out
+}
+
+/// The HTML of the form whose opening tag is the first one to contain `marker` (for example
+/// `action="/organisations/3/edit"` or `class="form wide"`).
+pub fn form_html<'a>(page: &'a str, marker: &str) -> &'a str {
+    let mut from = 0;
+    while let Some(i) = page[from..].find("<form ") {
+        let start = from + i;
+        let tag_end = start + page[start..].find('>').expect("a closed form tag");
+        if page[start..tag_end].contains(marker) {
+            let end = start + page[start..].find("</form>").expect("the end of the form");
+            return &page[start..end];
+        }
+        from = tag_end;
+    }
+    panic!("no form with {marker:?} on the page:\n{page}")
+}
+
+/// What a browser would send for a form as shown: text and hidden inputs, ticked boxes, the
+/// selected option of each select, and textareas (submit buttons are left out).
+pub fn form_values(form: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for tag in tags(form, "input") {
+        let Some(name) = attribute(tag, "name") else {
+            continue;
+        };
+        let kind = attribute(tag, "type").unwrap_or_else(|| "text".into());
+        match kind.as_str() {
+            "submit" | "button" => continue,
+            "checkbox" | "radio" if !tag.contains(" checked") => continue,
+            _ => {}
+        }
+        out.push((name, attribute(tag, "value").unwrap_or_default()));
+    }
+    let mut rest = form;
+    while let Some(i) = rest.find("<select ") {
+        let select = &rest[i..];
+        let end = select.find("</select>").expect("a closed select");
+        let body = &select[..end];
+        let name = attribute(body, "name").expect("a named select");
+        let chosen = tags(body, "option")
+            .into_iter()
+            .find(|o| o.contains(" selected"))
+            .and_then(|o| attribute(o, "value"))
+            .unwrap_or_default();
+        out.push((name, chosen));
+        rest = &select[end..];
+    }
+    let mut rest = form;
+    while let Some(i) = rest.find("<textarea ") {
+        let area = &rest[i..];
+        let open_end = area.find('>').expect("a closed textarea tag") + 1;
+        let close = area.find("</textarea>").expect("the end of the textarea");
+        let name = attribute(&area[..open_end], "name").expect("a named textarea");
+        out.push((name, unescape_html(&area[open_end..close])));
+        rest = &area[close..];
+    }
+    out
+}
+
+/// Percent-encodes a value for a query string.
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Sets (or adds) one value of a form about to be sent.
+pub fn set_value(fields: &mut Vec<(String, String)>, name: &str, value: &str) {
+    match fields.iter_mut().find(|(n, _)| n == name) {
+        Some(f) => f.1 = value.to_string(),
+        None => fields.push((name.to_string(), value.to_string())),
+    }
+}
+
+/// The value of a named field in a form as sent (panics when absent).
+pub fn value_of<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
+    fields
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_else(|| panic!("the form has no field {name}: {fields:?}"))
+}
+
+/// The error message shown beside a form field (`<p class="error" id="{name}-err">`).
+pub fn field_error(page: &str, name: &str) -> Option<String> {
+    between(page, &format!("<p class=\"error\" id=\"{name}-err\">"), "</p>").map(unescape_html)
+}
+
+/// Names of the fields that carry an error message on a form page.
+pub fn fields_with_errors(page: &str) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    let mut rest = page;
+    while let Some(i) = rest.find("<p class=\"error\" id=\"") {
+        rest = &rest[i + "<p class=\"error\" id=\"".len()..];
+        if let Some(id) = rest.split('"').next() {
+            out.insert(id.trim_end_matches("-err").to_string());
+        }
+    }
+    out
+}
+
+/// The messages of the page's alerts (`<p class="alert" role="…">`).
+pub fn alerts(page: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = page;
+    while let Some(i) = rest.find("<p class=\"alert\" role=\"") {
+        rest = &rest[i..];
+        let open_end = rest.find('>').expect("a closed tag") + 1;
+        let close = rest.find("</p>").expect("the end of the alert");
+        out.push(unescape_html(&rest[open_end..close]));
+        rest = &rest[close..];
+    }
+    out
+}
+
+/// The links that open a table cell (`<td><a href=…>`), as (href, text), in page order.
+pub fn row_links(page: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = page;
+    while let Some(i) = rest.find("<td><a href=\"") {
+        rest = &rest[i + "<td><a href=\"".len()..];
+        let href_end = rest.find('"').expect("the end of the href");
+        let text_start = rest.find('>').expect("the end of the link tag") + 1;
+        let text_end = rest.find("</a>").expect("the end of the link");
+        out.push((
+            unescape_html(&rest[..href_end]),
+            unescape_html(&rest[text_start..text_end]),
+        ));
+        rest = &rest[text_end..];
+    }
+    out
+}
+
+/// The number in a count line such as `Tổng số: 53`, after `label`.
+pub fn count_after(page: &str, label: &str) -> u64 {
+    page.find(label)
+        .map(|i| &page[i + label.len()..])
+        .map(|rest| rest.chars().take_while(char::is_ascii_digit).collect::<String>())
+        .and_then(|digits| digits.parse().ok())
+        .unwrap_or_else(|| panic!("no count after {label:?} on the page:\n{page}"))
+}
+
+impl Site {
+    /// `GET` of a page: status and body.
+    pub async fn page(&self, client: &Client, path: &str) -> (StatusCode, String) {
+        text(
+            client
+                .get(self.url(path))
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("GET {path}: {e}")),
+        )
+        .await
+    }
+
+    /// Posts form fields (the `_csrf` token among them) as a browser does.
+    pub async fn post_form(&self, client: &Client, path: &str, fields: &[(String, String)]) -> Response {
+        client
+            .post(self.url(path))
+            .form(fields)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"))
+    }
+}
+
+impl TestDb {
+    /// The first column of every row of a query returning integers.
+    pub async fn ints(&self, sql: &str) -> Vec<i64> {
+        let db = self.raw().await;
+        db.query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            .into_iter()
+            .map(|r| r.try_get_by_index::<i64>(0).expect("an integer column"))
+            .collect()
+    }
+
+    /// Every row of a query, for queries whose columns are read one by one.
+    pub async fn rows(&self, sql: &str) -> Vec<sea_orm::QueryResult> {
+        let db = self.raw().await;
+        db.query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+}
+
+impl TestApp {
+    /// The id of a demonstration organisation, by exact name.
+    pub async fn organisation_id(&self, name: &str) -> i64 {
+        self.db
+            .scalar(&format!(
+                "SELECT id FROM organisations WHERE name = '{}'",
+                name.replace('\'', "''")
+            ))
+            .await
+    }
+
+    /// Creates another staff account of an alliance (through the API, as an admin) and returns
+    /// a browser signed in with it.
+    pub async fn new_staff(&self, username: &str, alliance_code: &str) -> Client {
+        const PASSWORD: &str = "mat-khau-can-bo-thu-nghiem";
+        let admin = token_for(&self.store, "admin").await;
+        let body = serde_json::json!({
+            "username": username,
+            "display_name": format!("Cán bộ {alliance_code} (thử nghiệm)"),
+            "password": PASSWORD,
+            "role": "alliance_staff",
+            "alliance_id": self.alliance_id(alliance_code).await,
+        });
+        let (status, created) = self.post_api(&admin, "/api/v1/users", &body).await;
+        assert_eq!(status, StatusCode::CREATED, "creating {username}: {created}");
+        self.login_with(username, PASSWORD).await
+    }
+}

@@ -52,3 +52,5 @@ mod cli;
 mod faults;
 mod nodes;
 mod policy;
+mod registry;
+mod reports;

@@ -261,6 +261,7 @@ struct ShowPage<'a> {
     history: Vec<StatusChange>,
     audit: Option<Vec<ChangeEntry>>,
     can_edit: bool,
+    can_change_status: bool,
     statuses: Vec<(String, String)>,
     status_error: Option<String>,
 }
@@ -333,6 +334,7 @@ async fn render_show(
         address_2025: address_2025(&o),
         legacy_address: legacy_address(&o),
         can_edit: ctx.can(Action::Update, resource(&o)),
+        can_change_status: ctx.can(Action::Review, resource(&o)),
         statuses: status_options(ctx),
         alliance,
         history,
@@ -573,6 +575,13 @@ async fn update(
 ) -> AppResult<Response> {
     let o = state.store.get_organisation(parse_id(&id)?).await?;
     ctx.require(Action::Update, resource(&o))?;
+    let mut p = p;
+    if !ctx.can(Action::Review, resource(&o)) {
+        // A representative keeps the profile current; the legal identity (code and kind) is
+        // changed by the alliance.
+        p.form.registration_code = o.registration_code.clone().unwrap_or_default();
+        p.form.kind = o.kind.as_str().into();
+    }
     let version = form_version(&p.version);
     let view = |version| {
         form_view(
@@ -640,7 +649,8 @@ async fn change_status(
     Form(f): Form<StatusForm>,
 ) -> AppResult<Response> {
     let o = state.store.get_organisation(parse_id(&id)?).await?;
-    ctx.require(Action::Update, resource(&o))?;
+    // Suspending or dissolving is the alliance's record of a legal fact, not the member's.
+    ctx.require(Action::Review, resource(&o))?;
     let status = OrgStatus::parse(&f.status);
     let date = parse_form_date(&f.effective_on).filter(|d| *d <= today());
     let reason = lienket_domain::validate::clean_text(&f.reason);

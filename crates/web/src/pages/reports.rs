@@ -339,14 +339,21 @@ async fn save(
             },
         )),
         Err(StoreError::Conflict) => {
+            // Show what is stored (the report is no longer editable, or was changed meanwhile):
+            // the figures just typed must not look like the report's own.
             let current = state.store.find_report(org_id, year, period).await?;
+            let editable_again = current.as_ref().is_none_or(|r| r.status.editable());
+            let form = match (&current, editable_again) {
+                (Some(r), false) => ReportForm::from_figures(&r.figures),
+                _ => p.form,
+            };
             let mut res = html(&report_page(
                 &ctx,
                 org,
                 year,
                 period,
                 current,
-                p.form,
+                form,
                 &Findings::default(),
                 Some(ctx.t("err-report-conflict")),
             ))?;
