@@ -96,7 +96,7 @@ pub async fn registry(store: &Store, file: &Path, alliance_code: &str, dry_run: 
         return Ok(());
     }
     let actor = Actor::system("cli import");
-    let mime = "application/octet-stream";
+    let mime = import::content_type(&preview.format);
     let report = serde_json::to_string(preview)?;
     let record = store
         .create_import(
@@ -110,10 +110,14 @@ pub async fn registry(store: &Store, file: &Path, alliance_code: &str, dry_run: 
             &report,
         )
         .await?;
+    let kept = started.elapsed();
     let (created, updated) = import::commit(store, &actor, Some(record.id), alliance.id, &plan).await?;
     println!(
-        "import #{}: {created} created, {updated} updated in {:.1} s in all",
+        "import #{}: {created} created, {updated} matched by code; file and findings kept in {:.1} s, \
+         rows written in {:.1} s; {:.1} s in all",
         record.id,
+        (kept - read_time).as_secs_f64(),
+        (started.elapsed() - kept).as_secs_f64(),
         started.elapsed().as_secs_f64()
     );
     Ok(())

@@ -115,6 +115,30 @@ pub fn parse_phone_vn(raw: &str) -> Option<String> {
     ((9..=10).contains(&national.len()) && !national.starts_with('0')).then(|| format!("+84{national}"))
 }
 
+/// A stored E.164 Vietnamese number written the way people read it: `0912 345 678` for a
+/// mobile, `024 3825 1234` for a landline; anything else as stored.
+pub fn phone_display(e164: &str) -> String {
+    let Some(national) = e164.strip_prefix("+84") else {
+        return e164.to_string();
+    };
+    let d: Vec<char> = national.chars().collect();
+    let group = |parts: &[std::ops::Range<usize>]| {
+        let mut out = String::from("0");
+        for (i, r) in parts.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.extend(&d[r.clone()]);
+        }
+        out
+    };
+    match d.len() {
+        9 => group(&[0..3, 3..6, 6..9]),
+        10 => group(&[0..2, 2..6, 6..10]),
+        _ => format!("0{national}"),
+    }
+}
+
 /// A web address: `http(s)://` added when missing; no spaces.
 pub fn parse_website(raw: &str) -> Option<String> {
     let s = raw.trim();
@@ -153,6 +177,13 @@ mod tests {
         for bad in ["12345", "abc", "", "0000000000", "091234567890123"] {
             assert_eq!(parse_phone_vn(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn stored_numbers_are_shown_the_vietnamese_way() {
+        assert_eq!(phone_display("+84912345678"), "0912 345 678");
+        assert_eq!(phone_display("+842438251234"), "024 3825 1234");
+        assert_eq!(phone_display("12345"), "12345");
     }
 
     #[test]

@@ -67,8 +67,21 @@ pub(crate) async fn record<C: ConnectionTrait, B: Serialize, A: Serialize>(
     before: Option<&B>,
     after: Option<&A>,
 ) -> Result<i64, StoreError> {
+    let row = log_row(actor, entity, key, op, before, after).insert(c).await?;
+    Ok(row.id)
+}
+
+/// A change-log row, for callers that insert many at once (imports).
+pub(crate) fn log_row<B: Serialize, A: Serialize>(
+    actor: &Actor,
+    entity: &str,
+    key: &str,
+    op: Op,
+    before: Option<&B>,
+    after: Option<&A>,
+) -> change_log::ActiveModel {
     let json = |v: Option<serde_json::Value>| v.map(|v| v.to_string());
-    let row = change_log::ActiveModel {
+    change_log::ActiveModel {
         at: Set(crate::now()),
         actor_id: Set(actor.user_id.map(|u| u.0)),
         actor_name: Set(actor.name.chars().take(120).collect()),
@@ -80,9 +93,6 @@ pub(crate) async fn record<C: ConnectionTrait, B: Serialize, A: Serialize>(
         after: Set(json(after.and_then(|a| serde_json::to_value(a).ok()))),
         ..Default::default()
     }
-    .insert(c)
-    .await?;
-    Ok(row.id)
 }
 
 fn to_entry(m: change_log::Model) -> ChangeEntry {

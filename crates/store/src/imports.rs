@@ -262,19 +262,15 @@ impl Store {
                 return Err(StoreError::Conflict);
             }
         }
-        let (mut created, mut updated) = (0i64, 0i64);
-        for (existing, input) in rows {
-            match existing {
-                Some(id) => {
-                    crate::organisations::update_organisation_in(&txn, actor, *id, None, input).await?;
-                    updated += 1;
-                }
-                None => {
-                    crate::organisations::insert_organisation(&txn, actor, alliance, input).await?;
-                    created += 1;
-                }
-            }
-        }
+        let creates: Vec<&OrganisationInput> =
+            rows.iter().filter(|(e, _)| e.is_none()).map(|(_, i)| i).collect();
+        let updates: Vec<(OrganisationId, &OrganisationInput)> =
+            rows.iter().filter_map(|(e, i)| e.map(|id| (id, i))).collect();
+        crate::organisations::insert_organisations_batch(&txn, actor, alliance, &creates).await?;
+        crate::organisations::update_organisations_batch(&txn, actor, &updates).await?;
+        // "Updated" counts the rows matched to an existing organisation; identical ones are not
+        // rewritten.
+        let (created, updated) = (creates.len() as i64, updates.len() as i64);
         if let Some(id) = import_id {
             import::Entity::update_many()
                 .col_expr(import::Column::Status, Expr::value("committed"))

@@ -230,7 +230,13 @@ pub struct Preview {
     pub skipped: Vec<(usize, String, String)>,
     /// Notes of the reader (hidden sheets ignored, encoding…): key and arguments.
     pub notes: Vec<RowMessage>,
-    /// Every data row's outcome (rows without findings included, without detail).
+    /// Data rows read without any finding (not kept one by one).
+    pub ok_rows: usize,
+    /// Rows that will create an organisation.
+    pub creates: usize,
+    /// Rows matched to an existing organisation (by code, or by name without a code).
+    pub updates: usize,
+    /// The rows with findings: corrected or in error.
     pub rows: Vec<RowOutcome>,
 }
 
@@ -238,7 +244,8 @@ impl Preview {
     /// Counts of the preview.
     pub fn counts(&self) -> lienket_store::ImportCounts {
         let mut c = lienket_store::ImportCounts {
-            total: self.rows.len() as i64,
+            total: (self.rows.len() + self.ok_rows) as i64,
+            ok: self.ok_rows as i64,
             ..Default::default()
         };
         for r in &self.rows {
@@ -708,7 +715,10 @@ pub async fn plan(
             .iter()
             .map(|n| RowMessage::new("", n.key, n.args.clone()))
             .collect(),
-        rows: outcomes,
+        ok_rows: outcomes.iter().filter(|r| r.status() == "ok").count(),
+        creates: outcomes.iter().filter(|r| r.action == RowAction::Create).count(),
+        updates: outcomes.iter().filter(|r| r.action == RowAction::Update).count(),
+        rows: outcomes.into_iter().filter(|r| r.status() != "ok").collect(),
     };
     Ok(Ok(Plan { preview, rows }))
 }
@@ -724,4 +734,14 @@ pub async fn commit(
     store
         .commit_import(actor, import_id, Some(alliance), &plan.rows)
         .await
+}
+
+/// The MIME type of an uploaded register, from the format found in it.
+pub fn content_type(format: &str) -> &'static str {
+    match format {
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xls" => "application/vnd.ms-excel",
+        "ods" => "application/vnd.oasis.opendocument.spreadsheet",
+        _ => "text/csv",
+    }
 }

@@ -90,13 +90,16 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{file}", get(assets::serve))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
+        // Every route is held to the configured body size, except the import upload, merged
+        // below, which sets its own limit (spreadsheets up to 20 MB).
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
+        .merge(pages::import_routes())
         .fallback(fallback)
         .layer(DefaultBodyLimit::max(limit))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             ctx::middleware,
         ))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
         .with_state(state)
 }
 

@@ -996,3 +996,34 @@ impl TestApp {
         self.login_with(username, PASSWORD).await
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// File uploads: `multipart/form-data` bodies as a browser builds them.
+// ---------------------------------------------------------------------------------------------
+
+/// The boundary of the multipart bodies the tests send (never inside the files they send).
+const BOUNDARY: &str = "----lienket-test-boundary-7c1e9a0b3f";
+
+/// A `multipart/form-data` body with plain `fields` and one file input `(name, file name,
+/// bytes)`, as a browser sends a form with `enctype="multipart/form-data"`; returns the
+/// content type to send with it and the body.
+pub fn multipart_body(fields: &[(&str, &str)], file: (&str, &str, &[u8])) -> (String, Vec<u8>) {
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    let (name, file_name, bytes) = file;
+    body.extend_from_slice(
+        format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={BOUNDARY}"), body)
+}

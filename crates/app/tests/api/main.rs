@@ -50,6 +50,7 @@ mod api;
 mod auth;
 mod cli;
 mod faults;
+mod imports;
 mod nodes;
 mod policy;
 mod registry;

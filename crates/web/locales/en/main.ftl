@@ -425,3 +425,5 @@ export-registry-title = LIST OF COLLECTIVE-ECONOMY ORGANISATIONS
 action-export-xlsx = Export to Excel
 action-export-csv = Export to CSV
 action-import = Import from Excel
+import-with-findings = Rows with findings
+flash-import-fix-first = The file has rows in error, so it cannot be written. Correct them in Excel and upload it again.

@@ -425,3 +425,5 @@ export-registry-title = DANH SÁCH TỔ CHỨC KINH TẾ TẬP THỂ
 action-export-xlsx = Xuất Excel
 action-export-csv = Xuất CSV
 action-import = Nhập từ Excel
+import-with-findings = Dòng có nhận xét
+flash-import-fix-first = Tệp có dòng lỗi nên không thể ghi. Hãy sửa trong Excel rồi tải lên lại.

@@ -202,12 +202,7 @@ async fn upload(
     };
     let counts = plan.preview.counts();
     let report = serde_json::to_string(&plan.preview).map_err(|e| AppError::Internal(e.into()))?;
-    let content_type = match plan.preview.format.as_str() {
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "xls" => "application/vnd.ms-excel",
-        "ods" => "application/vnd.oasis.opendocument.spreadsheet",
-        _ => "text/csv",
-    };
+    let content_type = import::content_type(&plan.preview.format);
     let saved = state
         .store
         .create_import(
@@ -261,11 +256,12 @@ struct ShowQuery {
 }
 
 async fn load(state: &AppState, ctx: &RequestCtx, id: &str) -> AppResult<ImportRecord> {
+    // Permission first, so those without access cannot tell which imports exist.
+    require_importer(ctx)?;
     let i = state
         .store
         .get_import(id.parse().map_err(|_| AppError::NotFound)?)
         .await?;
-    require_importer(ctx)?;
     if let Some(mine) = scope(ctx)
         && i.alliance_id != Some(mine)
     {
@@ -287,7 +283,7 @@ async fn show(
         .and_then(|r| serde_json::from_str(r).ok())
         .unwrap_or_default();
     let show = match q.show.as_str() {
-        "all" | "fixed" | "error" => q.show.clone(),
+        "fixed" | "error" | "all" => q.show.clone(),
         _ if i.rows_error > 0 => "error".into(),
         _ => "fixed".into(),
     };
@@ -327,19 +323,17 @@ async fn show(
     let tabs = vec![
         ("error", format!("{} ({})", ctx.t("import-errors"), i.rows_error)),
         ("fixed", format!("{} ({})", ctx.t("import-fixed"), i.rows_fixed)),
-        ("all", format!("{} ({})", ctx.t("all"), i.rows_total)),
+        (
+            "all",
+            format!(
+                "{} ({})",
+                ctx.t("import-with-findings"),
+                i.rows_fixed + i.rows_error
+            ),
+        ),
     ];
     let notes = preview.notes.iter().map(|n| message(&ctx, n)).collect();
-    let creates = preview
-        .rows
-        .iter()
-        .filter(|r| r.action == import::RowAction::Create)
-        .count();
-    let updates = preview
-        .rows
-        .iter()
-        .filter(|r| r.action == import::RowAction::Update)
-        .count();
+    let (creates, updates) = (preview.creates, preview.updates);
     let page = ShowPage {
         ctx: &ctx,
         i,
@@ -362,6 +356,13 @@ async fn commit(
 ) -> AppResult<Response> {
     let i = load(&state, &ctx, &id).await?;
     let alliance = i.alliance_id.ok_or(AppError::BadRequest("err-import-alliance"))?;
+    if i.rows_error > 0 {
+        return Ok(redirect_with_flash(
+            &ctx,
+            &format!("/imports/{}", i.id),
+            "flash-import-fix-first",
+        ));
+    }
     if i.status != "previewed" {
         return Ok(redirect_with_flash(
             &ctx,

@@ -36,9 +36,14 @@ pub fn routes() -> Router<AppState> {
         .merge(users::routes())
         .merge(organisations::routes())
         .merge(reports::routes())
-        .merge(imports::routes())
         .merge(audit::routes())
         .merge(account::routes())
+}
+
+/// The import pages, apart from [`routes`]: their upload takes spreadsheets beyond the
+/// app-wide body limit, up to its own.
+pub fn import_routes() -> Router<AppState> {
+    imports::routes()
 }
 
 /// Renders a template into a response.

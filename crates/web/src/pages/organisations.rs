@@ -817,7 +817,9 @@ async fn export(
                 ExportCell::Integer(i64::from(o.members.associate_without_capital)),
                 o.charter_capital.map_or(ExportCell::Empty, ExportCell::Money),
                 text(&o.representative),
-                text(&o.phone),
+                o.phone.as_deref().map_or(ExportCell::Empty, |p| {
+                    ExportCell::Text(lienket_domain::validate::phone_display(p))
+                }),
                 text(&o.email),
                 text(&o.address),
                 o.province_code
