@@ -402,6 +402,16 @@ impl OrganisationForm {
     /// Validates every field against the law's rules, returning all findings at once.
     /// `today` bounds the founding date.
     pub fn parse(&self, today: (i32, u8, u8)) -> Result<OrganisationInput, Findings> {
+        self.parse_located(today, None)
+    }
+
+    /// [`OrganisationForm::parse`] with the address already parsed by the caller (imports parse
+    /// it once to report the conversion and pass it here rather than parsing it twice).
+    pub fn parse_located(
+        &self,
+        today: (i32, u8, u8),
+        located: Option<&crate::admin_units::AddressMatch>,
+    ) -> Result<OrganisationInput, Findings> {
         let mut f = Findings::default();
         let kind = OrgKind::parse(&self.kind);
         if kind.is_none() {
@@ -519,7 +529,14 @@ impl OrganisationForm {
         let address = f.optional("address", &self.address, 400);
         let (province_code, ward_code, legacy_ward_code) = match &address {
             Some(a) => {
-                let m = crate::admin_units::parse_address(a);
+                let parsed;
+                let m = match located {
+                    Some(m) => m,
+                    None => {
+                        parsed = crate::admin_units::parse_address(a);
+                        &parsed
+                    }
+                };
                 (
                     m.province_2025.map(|p| p.code.to_string()),
                     m.ward_2025.map(|w| w.code.to_string()),

@@ -80,7 +80,6 @@ pub(crate) fn log_row<B: Serialize, A: Serialize>(
     before: Option<&B>,
     after: Option<&A>,
 ) -> change_log::ActiveModel {
-    let json = |v: Option<serde_json::Value>| v.map(|v| v.to_string());
     change_log::ActiveModel {
         at: Set(crate::now()),
         actor_id: Set(actor.user_id.map(|u| u.0)),
@@ -89,8 +88,8 @@ pub(crate) fn log_row<B: Serialize, A: Serialize>(
         entity: Set(entity.to_string()),
         entity_key: Set(key.chars().take(100).collect()),
         op: Set(op.as_str().to_string()),
-        before: Set(json(before.and_then(|b| serde_json::to_value(b).ok()))),
-        after: Set(json(after.and_then(|a| serde_json::to_value(a).ok()))),
+        before: Set(before.and_then(|b| serde_json::to_string(b).ok())),
+        after: Set(after.and_then(|a| serde_json::to_string(a).ok())),
         ..Default::default()
     }
 }

@@ -527,8 +527,8 @@ pub fn analyse_row(row: &Row, today: Date) -> (RowOutcome, Option<OrganisationIn
     form.email = text_of(row, "email");
     form.website = text_of(row, "website");
     form.address = text_of(row, "address");
-    if !form.address.is_empty() {
-        let m = parse_address(&form.address);
+    let located = (!form.address.is_empty()).then(|| parse_address(&form.address));
+    if let Some(m) = &located {
         if m.province_2025.is_none() {
             fixes.push(RowMessage::new("address", "fix-import-address-unknown", vec![]));
         } else if let (Some(l), Some(w), Some(p)) = (&m.legacy, m.ward_2025, m.province_2025) {
@@ -548,10 +548,11 @@ pub fn analyse_row(row: &Row, today: Date) -> (RowOutcome, Option<OrganisationIn
         }
     }
 
-    let (input, mut findings) = match form.parse((today.year(), today.month(), today.day())) {
-        Ok(input) => (Some(input), Vec::new()),
-        Err(f) => (None, f.0),
-    };
+    let (input, mut findings) =
+        match form.parse_located((today.year(), today.month(), today.day()), located.as_ref()) {
+            Ok(input) => (Some(input), Vec::new()),
+            Err(f) => (None, f.0),
+        };
     // Problems already reported by the lenient readers are not repeated by the form check.
     findings.retain(|f| !errors.iter().any(|e| e.field == f.field));
     errors.extend(
@@ -606,12 +607,41 @@ pub async fn plan(
         let table = lienket_office::read_table(&owned, &name, REGISTRY_COLUMNS, &Limits::default())?;
         let today = today();
         let total = table.rows.len();
-        let mut analysed = Vec::with_capacity(total);
-        for (i, row) in table.rows.iter().enumerate() {
-            analysed.push(analyse_row(row, today));
-            if i % 1000 == 999 {
-                let _ = progress_tx.send((i + 1, total));
-            }
+        // Rows are independent: they are checked on every core, in order-preserving chunks.
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 8);
+        let chunk = total.div_ceil(threads).max(1);
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let analysed = std::thread::scope(|scope| {
+            let workers: Vec<_> = table
+                .rows
+                .chunks(chunk)
+                .map(|rows| {
+                    let (done, progress_tx) = (&done, &progress_tx);
+                    scope.spawn(move || {
+                        let mut out = Vec::with_capacity(rows.len());
+                        for row in rows {
+                            out.push(analyse_row(row, today));
+                            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                            if n % 1000 == 0 {
+                                let _ = progress_tx.send((n, total));
+                            }
+                        }
+                        out
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().unwrap_or_default())
+                .collect::<Vec<_>>()
+        });
+        if analysed.len() != total {
+            return Err(FileProblem {
+                key: "err-import-corrupt",
+                args: vec![("format", table.format.name().to_string())],
+            });
         }
         Ok((table, analysed))
     });
