@@ -21,6 +21,7 @@ mod imports;
 pub mod migrate;
 mod organisations;
 mod records;
+mod registry_index;
 mod reports;
 mod sessions;
 mod tokens;
@@ -76,6 +77,7 @@ impl Actor {
 pub struct Store {
     db: DatabaseConnection,
     engine: Engine,
+    registry: std::sync::Arc<registry_index::RegistryIndex>,
 }
 
 impl Store {
@@ -121,7 +123,11 @@ impl Store {
                 url: url.to_string(),
                 cause: e.to_string(),
             })?;
-        let store = Store { db, engine };
+        let store = Store {
+            db,
+            engine,
+            registry: Default::default(),
+        };
         store.ping().await.map_err(|e| StoreError::Unreachable {
             url: url.to_string(),
             cause: e.to_string(),

@@ -43,6 +43,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "imports",
         statements: imports,
     },
+    Migration {
+        version: 5,
+        name: "change_log_by_entity",
+        statements: change_log_by_entity,
+    },
 ];
 
 /// The newest schema version this binary knows.
@@ -569,4 +574,15 @@ fn imports(backend: DatabaseBackend) -> Vec<Statement> {
         .col("alliance_id")
         .to_owned();
     vec![backend.build(&table), backend.build(&by_alliance)]
+}
+
+/// The newest change of an entity kind in O(log n): caches on every node ask it per request.
+fn change_log_by_entity(backend: DatabaseBackend) -> Vec<Statement> {
+    let index = Index::create()
+        .name("ix_change_log_entity_id")
+        .table("change_log")
+        .col("entity")
+        .col("id")
+        .to_owned();
+    vec![backend.build(&index)]
 }

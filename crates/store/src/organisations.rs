@@ -3,10 +3,9 @@
 use lienket_domain::ids::{AllianceId, OrganisationId};
 use lienket_domain::organisation::{Members, OrgKind, OrgStatus, OrganisationInput, Sector};
 use lienket_domain::text::{fold, sort_key_text};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde::Serialize;
 
@@ -356,62 +355,29 @@ impl Store {
         descending: bool,
         page: PageRequest,
     ) -> Result<Page<Organisation>, StoreError> {
-        let mut cond = Condition::all();
-        if let Some(a) = filter.alliance {
-            cond = cond.add(organisation::Column::AllianceId.eq(a.0));
+        let (ids, total) = self
+            .registry
+            .search(
+                &self.db,
+                filter,
+                sort,
+                descending,
+                page.offset() as usize,
+                page.per_page as usize,
+            )
+            .await?;
+        let mut by_id: std::collections::HashMap<i64, organisation::Model> = std::collections::HashMap::new();
+        for chunk in ids.chunks(500) {
+            let rows = organisation::Entity::find()
+                .filter(organisation::Column::Id.is_in(chunk.iter().copied()))
+                .all(&self.db)
+                .await?;
+            by_id.extend(rows.into_iter().map(|m| (m.id, m)));
         }
-        if let Some(p) = &filter.province_code {
-            cond = cond.add(organisation::Column::ProvinceCode.eq(p.as_str()));
-        }
-        if let Some(k) = filter.kind {
-            cond = cond.add(organisation::Column::Kind.eq(k.as_str()));
-        }
-        if let Some(s) = filter.sector {
-            cond = cond.add(organisation::Column::Sector.eq(s.as_str()));
-        }
-        if let Some(s) = filter.status {
-            cond = cond.add(organisation::Column::Status.eq(s.as_str()));
-        }
-        if let Some(d) = &filter.founded_from {
-            cond = cond.add(organisation::Column::FoundedOn.gte(d.as_str()));
-        }
-        if let Some(d) = &filter.founded_to {
-            cond = cond.add(organisation::Column::FoundedOn.lte(d.as_str()));
-        }
-        if let Some(q) = filter.query.as_deref().map(fold).filter(|q| !q.is_empty()) {
-            // Every word must appear (folded text is lower-case ASCII, so LIKE means the same
-            // on both engines); LIKE wildcards typed by the user are escaped.
-            for word in q.split_whitespace().take(8) {
-                let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-                cond = cond.add(
-                    Expr::col(organisation::Column::SearchFolded)
-                        .like(sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')),
-                );
-            }
-        }
-        let q = organisation::Entity::find().filter(cond);
-        let total = q.clone().count(&self.db).await?;
-        let column = match sort {
-            OrganisationSort::Name => organisation::Column::SortKey,
-            OrganisationSort::Code => organisation::Column::RegistrationCode,
-            OrganisationSort::Founded => organisation::Column::FoundedOn,
-            OrganisationSort::Members => organisation::Column::MembersOfficial,
-            OrganisationSort::Capital => organisation::Column::CharterCapital,
-            OrganisationSort::Updated => organisation::Column::UpdatedAt,
-        };
-        let order = if descending {
-            sea_orm::Order::Desc
-        } else {
-            sea_orm::Order::Asc
-        };
-        let items = q
-            .order_by(column, order.clone())
-            .order_by(organisation::Column::Id, order)
-            .offset(page.offset())
-            .limit(page.per_page)
-            .all(&self.db)
-            .await?
-            .into_iter()
+        // A row deleted since the index was built is simply left out of the page.
+        let items = ids
+            .iter()
+            .filter_map(|id| by_id.remove(id))
             .map(to_record)
             .collect();
         Ok(Page {
