@@ -12,17 +12,18 @@ command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; ex
 cargo build --release --quiet -p lienket
 bin=target/release/lienket
 dir=$(mktemp -d /tmp/lienket-bench-XXXX)
-trap 'kill $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
+pid=""
+trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$dir"' EXIT
 export LIENKET_LOG=warn
 echo "generating $orgs organisations…"
 /usr/bin/time -f "gen-data: %e s, %M KiB max RSS" $bin gen-data --orgs "$orgs" --data-dir "$dir" 2>&1 | tail -2
-echo "bench-password-2026" | $bin user add bench --role admin --password-stdin --data-dir "$dir" >/dev/null
+echo "load-test-password-2026" | $bin user add perf --role admin --password-stdin --data-dir "$dir" >/dev/null
 port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 $bin serve --data-dir "$dir" --bind "127.0.0.1:$port" & pid=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 jar="$dir/cookies"
 csrf=$(curl -s -c "$jar" "http://127.0.0.1:$port/login" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"//')
-curl -s -b "$jar" -c "$jar" -o /dev/null -d "_csrf=$csrf&username=bench&password=bench-password-2026" "http://127.0.0.1:$port/login"
+curl -s -b "$jar" -c "$jar" -o /dev/null -d "_csrf=$csrf&username=perf&password=load-test-password-2026" "http://127.0.0.1:$port/login"
 session=$(awk '$6=="lienket_session"{print $7}' "$jar")
 [ -n "$session" ] || { echo "could not sign in" >&2; exit 1; }
 cat > "$dir/list.lua" <<'LUA'
@@ -42,6 +43,7 @@ request = function()
   return wrk.format("GET", paths[(i % #paths) + 1])
 end
 LUA
+curl -s -o /dev/null -H "Cookie: lienket_session=$session" "http://127.0.0.1:$port/organisations"  # warm-up
 run() { wrk -t2 -c16 -d"${secs}s" --latency -H "Cookie: lienket_session=$session" "$@"; }
 echo; echo "== baseline: /healthz"
 base=$(run "http://127.0.0.1:$port/healthz")

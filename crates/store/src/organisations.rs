@@ -388,6 +388,11 @@ impl Store {
         })
     }
 
+    /// Builds this node's registry index ahead of the first list request.
+    pub async fn warm_registry_index(&self) -> Result<(), StoreError> {
+        self.registry.warm(&self.db).await
+    }
+
     /// Every organisation matching the filter, sorted, up to `limit` (for exports).
     pub async fn export_organisations(
         &self,

@@ -43,8 +43,27 @@ struct Entry {
 #[derive(Debug, Default)]
 struct Snapshot {
     entries: Vec<Entry>,
+    /// For each sort other than by name: positions in `entries`, in that order (ties in name
+    /// order), computed once per build so a request never sorts.
+    orders: Vec<(OrganisationSort, Vec<u32>)>,
     last_change: i64,
     built: Option<Instant>,
+}
+
+fn orders(entries: &[Entry]) -> Vec<(OrganisationSort, Vec<u32>)> {
+    let by = |key: &dyn Fn(&Entry, &Entry) -> std::cmp::Ordering| {
+        let mut v: Vec<u32> = (0..entries.len() as u32).collect();
+        // A stable sort keeps name order among equal keys.
+        v.sort_by(|a, b| key(&entries[*a as usize], &entries[*b as usize]));
+        v
+    };
+    vec![
+        (OrganisationSort::Code, by(&|a, b| a.code.cmp(&b.code))),
+        (OrganisationSort::Founded, by(&|a, b| a.founded.cmp(&b.founded))),
+        (OrganisationSort::Members, by(&|a, b| a.members.cmp(&b.members))),
+        (OrganisationSort::Capital, by(&|a, b| a.capital.cmp(&b.capital))),
+        (OrganisationSort::Updated, by(&|a, b| a.updated.cmp(&b.updated))),
+    ]
 }
 
 /// The per-node registry index.
@@ -132,9 +151,11 @@ async fn build(db: &DatabaseConnection, last_change: i64) -> Result<Snapshot, St
                 search: search.into(),
             },
         )
-        .collect();
+        .collect::<Vec<Entry>>();
+    let orders = orders(&entries);
     Ok(Snapshot {
         entries,
+        orders,
         last_change,
         built: Some(Instant::now()),
     })
@@ -160,6 +181,11 @@ impl Entry {
 }
 
 impl RegistryIndex {
+    /// Builds the index ahead of the first request (called at start, in the background).
+    pub(crate) async fn warm(&self, db: &DatabaseConnection) -> Result<(), StoreError> {
+        self.fresh(db).await.map(|_| ())
+    }
+
     /// The snapshot, rebuilt first when the registry changed since it was built.
     async fn fresh(&self, db: &DatabaseConnection) -> Result<Arc<Snapshot>, StoreError> {
         let latest = latest_change(db).await?;
@@ -196,25 +222,21 @@ impl RegistryIndex {
             .map(lienket_domain::text::fold)
             .map(|q| q.split_whitespace().take(8).map(str::to_string).collect())
             .unwrap_or_default();
-        let mut hits: Vec<&Entry> = snapshot
-            .entries
-            .iter()
-            .filter(|e| e.matches(filter, &words))
-            .collect();
-        let total = hits.len() as u64;
-        // The snapshot is in name order; other orders sort the hits, name order breaking ties.
-        match sort {
-            OrganisationSort::Name => {}
-            OrganisationSort::Code => hits.sort_by(|a, b| a.code.cmp(&b.code)),
-            OrganisationSort::Founded => hits.sort_by(|a, b| a.founded.cmp(&b.founded)),
-            OrganisationSort::Members => hits.sort_by_key(|e| e.members),
-            OrganisationSort::Capital => hits.sort_by_key(|e| e.capital),
-            OrganisationSort::Updated => hits.sort_by_key(|e| e.updated),
+        let order: Box<dyn DoubleEndedIterator<Item = &Entry>> =
+            match snapshot.orders.iter().find(|(s, _)| *s == sort) {
+                Some((_, positions)) => Box::new(positions.iter().map(|p| &snapshot.entries[*p as usize])),
+                None => Box::new(snapshot.entries.iter()),
+            };
+        let order: Box<dyn Iterator<Item = &Entry>> = if descending { Box::new(order.rev()) } else { order };
+        // One pass: count every match, keep the page's ids.
+        let mut total = 0u64;
+        let mut ids = Vec::with_capacity(limit.min(1024));
+        for e in order.filter(|e| e.matches(filter, &words)) {
+            if total as usize >= offset && ids.len() < limit {
+                ids.push(e.id);
+            }
+            total += 1;
         }
-        if descending {
-            hits.reverse();
-        }
-        let ids = hits.into_iter().skip(offset).take(limit).map(|e| e.id).collect();
         Ok((ids, total))
     }
 }

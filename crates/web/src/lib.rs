@@ -153,6 +153,12 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let store = state.store.clone();
+    let warm = store.clone();
+    tokio::spawn(async move {
+        if let Err(e) = warm.warm_registry_index().await {
+            tracing::warn!(error = %e, "building the registry index failed; it is built on first use");
+        }
+    });
     // Housekeeping: expired sessions and old sign-in attempts go away every ten minutes.
     let janitor = tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
