@@ -118,17 +118,14 @@ impl Store {
         fill(&mut a, input);
         a.updated_at = Set(crate::now());
         a.version = Set(expected_version + 1);
-        // The version check is in the UPDATE itself, so two nodes saving at once cannot both win.
-        let res = Alliances::update_many()
-            .set(a)
-            .filter(alliance::Column::Id.eq(id.0))
-            .filter(alliance::Column::Version.eq(expected_version))
-            .exec(&txn)
-            .await
-            .on_unique("code")?;
-        if res.rows_affected == 0 {
-            return Err(StoreError::Conflict);
-        }
+        crate::versioned::save_versioned(
+            &txn,
+            a,
+            (alliance::Column::Id, id.0),
+            (alliance::Column::Version, expected_version),
+            "code",
+        )
+        .await?;
         let after = Alliances::find_by_id(id.0)
             .one(&txn)
             .await?

@@ -5,8 +5,7 @@
 //! follower re-reads a short window behind its high-water mark instead of trusting it blindly.
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::Serialize;
 
@@ -142,22 +141,7 @@ impl Store {
         if let Some(op) = &filter.op {
             q = q.filter(change_log::Column::Op.eq(op.as_str()));
         }
-        let total = q.clone().count(&self.db).await?;
-        let items = q
-            .order_by_desc(change_log::Column::Id)
-            .offset(page.offset())
-            .limit(page.per_page)
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(to_entry)
-            .collect();
-        Ok(Page {
-            items,
-            total,
-            page: page.page,
-            per_page: page.per_page,
-        })
+        crate::versioned::fetch_page(&self.db, q.order_by_desc(change_log::Column::Id), page, to_entry).await
     }
 
     /// Change-log rows after `after_id`, oldest first: what a follower has not seen yet.

@@ -6,8 +6,7 @@ use lienket_domain::ids::{AllianceId, FileId, OrganisationId};
 use lienket_domain::organisation::OrganisationInput;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde::Serialize;
 
@@ -169,22 +168,7 @@ impl Store {
         if let Some(a) = alliance {
             q = q.filter(import::Column::AllianceId.eq(a.0));
         }
-        let total = q.clone().count(&self.db).await?;
-        let items = q
-            .order_by_desc(import::Column::Id)
-            .offset(page.offset())
-            .limit(page.per_page)
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(to_record)
-            .collect();
-        Ok(Page {
-            items,
-            total,
-            page: page.page,
-            per_page: page.per_page,
-        })
+        crate::versioned::fetch_page(&self.db, q.order_by_desc(import::Column::Id), page, to_record).await
     }
 
     /// Organisations holding any of these registration codes.

@@ -27,6 +27,7 @@ mod sessions;
 mod tokens;
 mod url;
 mod users;
+mod versioned;
 
 use std::time::Duration;
 

@@ -342,7 +342,7 @@ fn foundation(backend: DatabaseBackend) -> Vec<Statement> {
     out
 }
 
-/// The member registry: the full organisation record, its status history and memberships.
+/// The member registry: the full organisation record and its status history.
 fn registry(backend: DatabaseBackend) -> Vec<Statement> {
     // SQLite adds one column per ALTER TABLE.
     let columns = [
@@ -411,20 +411,6 @@ fn registry(backend: DatabaseBackend) -> Vec<Statement> {
                 ForeignKeyAction::Cascade,
             ))
             .to_owned(),
-        Table::create()
-            .table("alliance_memberships")
-            .col(id())
-            .col(big("organisation_id"))
-            .col(big("alliance_id"))
-            .col(opt_text("joined_on", 10))
-            .col(opt_text("left_on", 10))
-            .foreign_key(&mut fk(
-                "organisation_id",
-                "organisations",
-                ForeignKeyAction::Cascade,
-            ))
-            .foreign_key(&mut fk("alliance_id", "alliances", ForeignKeyAction::Restrict))
-            .to_owned(),
     ];
     out.extend(tables.iter().map(|t| backend.build(t)));
     let indexes = [
@@ -452,13 +438,6 @@ fn registry(backend: DatabaseBackend) -> Vec<Statement> {
             .name("ix_org_history")
             .table("organisation_status_history")
             .col("organisation_id")
-            .to_owned(),
-        Index::create()
-            .name("ux_membership")
-            .table("alliance_memberships")
-            .col("organisation_id")
-            .col("alliance_id")
-            .unique()
             .to_owned(),
     ];
     out.extend(indexes.iter().map(|i| backend.build(i)));

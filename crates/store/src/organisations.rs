@@ -488,16 +488,14 @@ pub(crate) async fn update_organisation_in<C: sea_orm::ConnectionTrait>(
     fill(&mut a, input);
     a.updated_at = Set(crate::now());
     a.version = Set(version + 1);
-    let res = organisation::Entity::update_many()
-        .set(a)
-        .filter(organisation::Column::Id.eq(id.0))
-        .filter(organisation::Column::Version.eq(version))
-        .exec(c)
-        .await
-        .on_unique("registration_code")?;
-    if res.rows_affected == 0 {
-        return Err(StoreError::Conflict);
-    }
+    crate::versioned::save_versioned(
+        c,
+        a,
+        (organisation::Column::Id, id.0),
+        (organisation::Column::Version, version),
+        "registration_code",
+    )
+    .await?;
     let after = organisation::Entity::find_by_id(id.0)
         .one(c)
         .await?

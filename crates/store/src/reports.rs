@@ -250,15 +250,14 @@ impl Store {
                 }
                 a.updated_at = Set(now);
                 a.version = Set(version + 1);
-                let res = report::Entity::update_many()
-                    .set(a)
-                    .filter(report::Column::Id.eq(before.id))
-                    .filter(report::Column::Version.eq(version))
-                    .exec(&txn)
-                    .await?;
-                if res.rows_affected == 0 {
-                    return Err(StoreError::Conflict);
-                }
+                crate::versioned::save_versioned(
+                    &txn,
+                    a,
+                    (report::Column::Id, before.id),
+                    (report::Column::Version, version),
+                    "period",
+                )
+                .await?;
                 let after = report::Entity::find_by_id(before.id)
                     .one(&txn)
                     .await?

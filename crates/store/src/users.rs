@@ -3,7 +3,7 @@
 use lienket_domain::ids::{AllianceId, OrganisationId, UserId};
 use lienket_domain::role::{Role, RoleKind};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
     TransactionTrait,
 };
 
@@ -99,22 +99,7 @@ impl Store {
     /// Accounts ordered by username, a page at a time.
     pub async fn list_users(&self, page: PageRequest) -> Result<Page<User>, StoreError> {
         let q = Users::find();
-        let total = q.clone().count(&self.db).await?;
-        let items = q
-            .order_by_asc(user::Column::Username)
-            .offset(page.offset())
-            .limit(page.per_page)
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(to_record)
-            .collect();
-        Ok(Page {
-            items,
-            total,
-            page: page.page,
-            per_page: page.per_page,
-        })
+        crate::versioned::fetch_page(&self.db, q.order_by_asc(user::Column::Username), page, to_record).await
     }
 
     /// Changes an account's profile, role or state from `expected_version`.
@@ -137,16 +122,14 @@ impl Store {
         set_role(&mut a, update.role);
         a.updated_at = Set(crate::now());
         a.version = Set(expected_version + 1);
-        let res = Users::update_many()
-            .set(a)
-            .filter(user::Column::Id.eq(id.0))
-            .filter(user::Column::Version.eq(expected_version))
-            .exec(&txn)
-            .await
-            .on_unique("username")?;
-        if res.rows_affected == 0 {
-            return Err(StoreError::Conflict);
-        }
+        crate::versioned::save_versioned(
+            &txn,
+            a,
+            (user::Column::Id, id.0),
+            (user::Column::Version, expected_version),
+            "username",
+        )
+        .await?;
         if !update.active {
             crate::sessions::delete_for_user(&txn, id).await?;
         }
