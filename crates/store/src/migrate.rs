@@ -395,23 +395,21 @@ fn registry(backend: DatabaseBackend) -> Vec<Statement> {
             )
         })
         .collect();
-    let tables = [
-        Table::create()
-            .table("organisation_status_history")
-            .col(id())
-            .col(big("organisation_id"))
-            .col(text("status", 20))
-            .col(text("effective_on", 10))
-            .col(opt_text("reason", 500))
-            .col(text("actor_name", 120))
-            .col(ts("at"))
-            .foreign_key(&mut fk(
-                "organisation_id",
-                "organisations",
-                ForeignKeyAction::Cascade,
-            ))
-            .to_owned(),
-    ];
+    let tables = [Table::create()
+        .table("organisation_status_history")
+        .col(id())
+        .col(big("organisation_id"))
+        .col(text("status", 20))
+        .col(text("effective_on", 10))
+        .col(opt_text("reason", 500))
+        .col(text("actor_name", 120))
+        .col(ts("at"))
+        .foreign_key(&mut fk(
+            "organisation_id",
+            "organisations",
+            ForeignKeyAction::Cascade,
+        ))
+        .to_owned()];
     out.extend(tables.iter().map(|t| backend.build(t)));
     let indexes = [
         Index::create()
