@@ -287,14 +287,14 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     let route = req.uri().path().to_string();
     let (ctx, set_csrf_cookie, req) = match build(&state, req).await {
         Ok(x) => x,
-        Err((ctx, e)) => return render_error(&state, &ctx, e),
+        Err((ctx, e)) => return render_error(&ctx, e),
     };
     let mut res = next.run(req).await;
 
     if let Some(marker) = res.extensions_mut().remove::<ErrorMarker>() {
         let err = std::sync::Arc::try_unwrap(marker.0)
             .unwrap_or_else(|a| AppError::Internal(anyhow::anyhow!("{a}")));
-        let mut rendered = render_error(&state, &ctx, err);
+        let mut rendered = render_error(&ctx, err);
         for v in res.headers().get_all(header::SET_COOKIE) {
             rendered.headers_mut().append(header::SET_COOKIE, v.clone());
         }
@@ -307,7 +307,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
             .is_none_or(|c| c.starts_with("text/plain"))
         && let Some(err) = AppError::from_status(res.status())
     {
-        res = render_error(&state, &ctx, err);
+        res = render_error(&ctx, err);
     }
     let secure = ctx.secure;
     if set_csrf_cookie {
@@ -453,7 +453,7 @@ async fn check_csrf(ctx: &RequestCtx, req: Request, limit: usize) -> Result<Requ
 }
 
 /// Renders an error as JSON (API) or as a page, in the request's language.
-pub fn render_error(state: &AppState, ctx: &RequestCtx, err: AppError) -> Response {
+pub fn render_error(ctx: &RequestCtx, err: AppError) -> Response {
     let reference = if let AppError::Internal(cause) = &err {
         let reference = &random_token()[..8];
         tracing::error!(reference, error = format!("{cause:#}"), path = %ctx.path, "request failed");
@@ -497,7 +497,6 @@ pub fn render_error(state: &AppState, ctx: &RequestCtx, err: AppError) -> Respon
         let to = format!("/login?next={}", crate::pages::urlencode(&next));
         return (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response();
     }
-    let _ = state;
     pages::error_page(ctx, err.status(), message, reference)
 }
 

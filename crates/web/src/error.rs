@@ -16,7 +16,7 @@ pub enum AppError {
     /// No such page or record.
     #[error("not found")]
     NotFound,
-    /// The caller must sign in first; `next` is where to return afterwards.
+    /// The caller must sign in first (pages redirect to sign-in and come back afterwards).
     #[error("sign-in required")]
     Unauthenticated,
     /// Signed in, but the policy says no.
