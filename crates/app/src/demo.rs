@@ -208,56 +208,20 @@ async fn seed_reports(store: &Store, actor: &Actor) -> anyhow::Result<()> {
                 .await?;
         }
         let figures = crate::datagen::report_figures(o.members.official, current, &mut rng);
-        match i % 10 {
-            0..=5 => {
-                store
-                    .save_report(
-                        actor,
-                        o.id,
-                        current,
-                        ReportPeriod::Year,
-                        &figures,
-                        None,
-                        ReportSave::Submit,
-                    )
-                    .await?;
-            }
-            6 => {
-                let r = store
-                    .save_report(
-                        actor,
-                        o.id,
-                        current,
-                        ReportPeriod::Year,
-                        &figures,
-                        None,
-                        ReportSave::Submit,
-                    )
-                    .await?;
-                store
-                    .review_report(
-                        actor,
-                        r.id,
-                        r.version,
-                        false,
-                        Some("Số lao động chưa khớp với bảng lương; đề nghị kiểm tra lại.".into()),
-                    )
-                    .await?;
-            }
-            7 => {
-                store
-                    .save_report(
-                        actor,
-                        o.id,
-                        current,
-                        ReportPeriod::Year,
-                        &figures,
-                        None,
-                        ReportSave::Draft,
-                    )
-                    .await?;
-            }
-            _ => {}
+        // Six in ten sent, one returned with a comment, one in draft, two not started.
+        let save = match i % 10 {
+            0..=6 => ReportSave::Submit,
+            7 => ReportSave::Draft,
+            _ => continue,
+        };
+        let r = store
+            .save_report(actor, o.id, current, ReportPeriod::Year, &figures, None, save)
+            .await?;
+        if i % 10 == 6 {
+            let comment = "Số lao động chưa khớp với bảng lương; đề nghị kiểm tra lại.";
+            store
+                .review_report(actor, r.id, r.version, false, Some(comment.into()))
+                .await?;
         }
     }
     Ok(())
