@@ -87,16 +87,7 @@ impl Store {
         };
         fill(&mut a, input);
         let saved = to_record(a.insert(&txn).await.on_unique("code")?);
-        record::<_, (), _>(
-            &txn,
-            actor,
-            "alliance",
-            &saved.id.to_string(),
-            Op::Create,
-            None,
-            Some(&saved),
-        )
-        .await?;
+        crate::changes::record_created(&txn, actor, "alliance", &saved.id.to_string(), &saved).await?;
         txn.commit().await?;
         Ok(saved)
     }

@@ -70,6 +70,17 @@ pub(crate) async fn record<C: ConnectionTrait, B: Serialize, A: Serialize>(
     Ok(row.id)
 }
 
+/// Appends the change-log row of a newly created record (no "before").
+pub(crate) async fn record_created<C: ConnectionTrait, A: Serialize>(
+    c: &C,
+    actor: &Actor,
+    entity: &str,
+    key: &str,
+    after: &A,
+) -> Result<i64, StoreError> {
+    record::<_, (), _>(c, actor, entity, key, Op::Create, None, Some(after)).await
+}
+
 /// A change-log row, for callers that insert many at once (imports).
 pub(crate) fn log_row<B: Serialize, A: Serialize>(
     actor: &Actor,

@@ -135,16 +135,7 @@ impl Store {
         let saved = to_record(m);
         let summary =
             serde_json::json!({"file_name": saved.file_name, "rows": counts.total, "errors": counts.error});
-        record::<_, (), _>(
-            &txn,
-            actor,
-            "import",
-            &saved.id.to_string(),
-            Op::Create,
-            None,
-            Some(&summary),
-        )
-        .await?;
+        crate::changes::record_created(&txn, actor, "import", &saved.id.to_string(), &summary).await?;
         txn.commit().await?;
         Ok(saved)
     }

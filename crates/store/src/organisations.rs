@@ -457,16 +457,7 @@ pub(crate) async fn insert_organisation<C: sea_orm::ConnectionTrait>(
     };
     fill(&mut a, input);
     let saved = to_record(a.insert(c).await.on_unique("registration_code")?);
-    record::<_, (), _>(
-        c,
-        actor,
-        "organisation",
-        &saved.id.to_string(),
-        Op::Create,
-        None,
-        Some(&saved),
-    )
-    .await?;
+    crate::changes::record_created(c, actor, "organisation", &saved.id.to_string(), &saved).await?;
     Ok(saved)
 }
 

@@ -292,16 +292,7 @@ impl Store {
                 };
                 fill(&mut a, figures);
                 let saved = to_report(a.insert(&txn).await.on_unique("period")?);
-                record::<_, (), _>(
-                    &txn,
-                    actor,
-                    "report",
-                    &saved.id.to_string(),
-                    Op::Create,
-                    None,
-                    Some(&saved),
-                )
-                .await?;
+                crate::changes::record_created(&txn, actor, "report", &saved.id.to_string(), &saved).await?;
                 saved
             }
         };

@@ -42,16 +42,7 @@ impl Store {
         .insert(&txn)
         .await?;
         let saved = to_record(m);
-        record::<_, (), _>(
-            &txn,
-            actor,
-            "api_token",
-            &saved.id.to_string(),
-            Op::Create,
-            None,
-            Some(&saved),
-        )
-        .await?;
+        crate::changes::record_created(&txn, actor, "api_token", &saved.id.to_string(), &saved).await?;
         txn.commit().await?;
         Ok(saved)
     }

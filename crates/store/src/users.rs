@@ -61,16 +61,7 @@ impl Store {
         };
         set_role(&mut a, new.role);
         let saved = to_record(a.insert(&txn).await.on_unique("username")?);
-        record::<_, (), _>(
-            &txn,
-            actor,
-            "user",
-            &saved.id.to_string(),
-            Op::Create,
-            None,
-            Some(&saved),
-        )
-        .await?;
+        crate::changes::record_created(&txn, actor, "user", &saved.id.to_string(), &saved).await?;
         txn.commit().await?;
         Ok(saved)
     }
