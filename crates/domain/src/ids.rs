@@ -35,4 +35,6 @@ typed_id! {
     ApiTokenId,
     /// Identifies a stored file (logo, attachment).
     FileId,
+    /// Identifies a product.
+    ProductId,
 }

@@ -1,0 +1,490 @@
+//! From what the user typed to a tantivy query, without tantivy's query parser.
+//!
+//! A query is read as *product words* and, at its end, an optional *place*: a province name,
+//! legacy or 2025 ("mật ong | hưng yên", "gạo | thái bình"), recognised by
+//! [`crate::provinces`]. The place is matched as a phrase on the province field (or the name);
+//! the product words are matched like this, each scoring the sum of:
+//! - a coordination score, the best of: [`Boosts::coordination`] when the word is in the name as
+//!   typed, a share of it when it is in the name folded, as the prefix of a name word (last word
+//!   only), with one typo (words of five letters or more), or only in the producer, province or
+//!   description. Each matched word adds one such score, so a product matching every word ranks
+//!   above one matching fewer (the "all words" tier, without a hard `AND` that would return
+//!   nothing for one unknown word), names count more than descriptions, and exact-accent matches
+//!   more than folded ones;
+//! - the BM25 scores of the word in each field, with per-field boosts, to order products within a
+//!   tier by term statistics.
+//!
+//! Bonuses: a name that starts with the product words (its head: "Dầu dừa" for "dầu", not
+//! "Tinh dầu"), adjacent query words adjacent in the name, and the whole query as a phrase whose
+//! last word is a prefix ("bánh đa n" → "Bánh đa nem").
+//!
+//! The place counts less than one product word: "mật ong hưng yên" ranks honey from elsewhere
+//! (right type, wrong region) above other products of Hưng Yên.
+
+use tantivy::Term;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, PhrasePrefixQuery,
+    PhraseQuery, Query as TantivyQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+
+use crate::analyzer::{HEAD_WORDS, fold_word, head_term, words};
+use crate::provinces::{MAX_PLACE_WORDS, is_place_name};
+use crate::schema::Fields;
+use crate::telex::telex_to_vietnamese;
+
+/// Longest query text considered, in characters; the rest is ignored.
+pub const MAX_QUERY_CHARS: usize = 200;
+/// Most words of a query considered; the rest are ignored.
+pub const MAX_QUERY_WORDS: usize = 12;
+/// Shortest prefix (folded characters) expanded as a prefix.
+pub const MIN_PREFIX_CHARS: usize = 2;
+/// Shortest word (folded characters) that tolerates one typo.
+pub const MIN_FUZZY_CHARS: usize = 5;
+
+/// One word of a query, in the forms it is searched by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryWord {
+    /// As typed: NFC, lowercase, accents kept.
+    pub exact: String,
+    /// Folded.
+    pub fold: String,
+    /// Other readings, (exact, folded): the Telex decoding ("maatj" → "mật"), `dd` read as `đ`,
+    /// or the closest known words when the word is unknown (a typo: "tuongg" → "tuong").
+    pub alternatives: Vec<(String, String)>,
+}
+
+impl QueryWord {
+    /// The folded form most likely meant: the Telex reading when there is one.
+    fn meant_fold(&self) -> &str {
+        self.alternatives.first().map_or(&self.fold, |(_, f)| f)
+    }
+
+    /// The form most likely meant, as typed (accents kept): the first alternative if any.
+    fn meant_exact(&self) -> &str {
+        self.alternatives.first().map_or(&self.exact, |(e, _)| e)
+    }
+
+    /// Whether the meant form carries accents (or đ).
+    fn accented(&self) -> bool {
+        self.meant_exact() != self.meant_fold()
+    }
+
+    /// Every (exact, folded, factor) form: as typed first, then the alternatives.
+    fn forms(&self, alternative: f32) -> impl Iterator<Item = (&str, &str, f32)> {
+        std::iter::once((self.exact.as_str(), self.fold.as_str(), 1.0)).chain(
+            self.alternatives
+                .iter()
+                .map(move |(e, f)| (e.as_str(), f.as_str(), alternative)),
+        )
+    }
+}
+
+/// Splits query text into at most [`MAX_QUERY_WORDS`] words of its first [`MAX_QUERY_CHARS`]
+/// characters, with their folded forms and Telex readings.
+pub fn query_words(text: &str) -> Vec<QueryWord> {
+    let truncated: String = text.chars().take(MAX_QUERY_CHARS).collect();
+    words(&truncated)
+        .into_iter()
+        .take(MAX_QUERY_WORDS)
+        .map(|w| {
+            let fold = fold_word(&w.text);
+            let mut alternatives = Vec::new();
+            if let Some(decoded) = telex_to_vietnamese(&w.text) {
+                let f = fold_word(&decoded);
+                alternatives.push((decoded, f));
+            } else if let Some(rest) = w.text.strip_prefix("dd")
+                && !rest.is_empty()
+            {
+                // "dd" for đ without the other Telex keys: "dduong" is "đuong", folded "duong".
+                alternatives.push((format!("đ{rest}"), format!("d{rest}")));
+            }
+            alternatives.retain(|(e, f)| *e != w.text && *f != fold);
+            QueryWord {
+                exact: w.text,
+                fold,
+                alternatives,
+            }
+        })
+        .collect()
+}
+
+/// Splits the words into product words and a trailing place (folded words of a province name).
+///
+/// The place is looked for from the end, longest name first: "thanh long an giang" is "thanh
+/// long" in "An Giang", not "thanh" in "Long An".
+pub fn split_place(words: &[QueryWord]) -> (&[QueryWord], Vec<String>) {
+    let folds: Vec<&str> = words.iter().map(QueryWord::meant_fold).collect();
+    let n = folds.len();
+    for len in (1..=MAX_PLACE_WORDS.min(n)).rev() {
+        let candidate = folds[n - len..].join(" ");
+        if is_place_name(&candidate) {
+            let place = folds[n - len..].iter().map(|s| s.to_string()).collect();
+            return (&words[..n - len], place);
+        }
+    }
+    (words, Vec::new())
+}
+
+/// The weights of the ranking.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Boosts {
+    /// Coordination score of a product word found in the name as typed.
+    pub coordination: f32,
+    /// Shares of `coordination` for the other ways of matching a word.
+    pub name_fold_share: f32,
+    pub name_prefix_share: f32,
+    pub name_fuzzy_share: f32,
+    pub other_exact_share: f32,
+    pub other_fold_share: f32,
+    pub description_exact_share: f32,
+    pub description_fold_share: f32,
+    /// Coordination score of the place, when the product is of that province.
+    pub place: f32,
+    /// Added when the place is in the name too.
+    pub place_in_name: f32,
+    /// How much less each later product word counts (up to the sixth).
+    pub position_decay: f32,
+    /// Factor of a generic word ("đặc sản").
+    pub generic: f32,
+    /// Share of the words it stands for that a synonym scores ("trà" for "chè").
+    pub synonym: f32,
+    /// BM25 boosts per field.
+    pub name_exact: f32,
+    pub name_fold: f32,
+    pub province_fold: f32,
+    pub producer_fold: f32,
+    pub description_fold: f32,
+    /// Factor of the BM25 boosts for an alternative reading (Telex, dd).
+    pub alternative: f32,
+    /// Constant per leading product word the name starts with.
+    pub head: f32,
+    /// BM25 boost of two adjacent query words found adjacent in the folded name.
+    pub phrase: f32,
+    /// Constant for all product words in a row in the name, the last one as a prefix.
+    pub phrase_prefix: f32,
+}
+
+impl Default for Boosts {
+    fn default() -> Self {
+        Boosts {
+            coordination: 20.0,
+            name_fold_share: 0.8,
+            name_prefix_share: 0.75,
+            name_fuzzy_share: 0.55,
+            other_exact_share: 0.5,
+            other_fold_share: 0.45,
+            description_exact_share: 0.3,
+            description_fold_share: 0.25,
+            place: 10.0,
+            place_in_name: 2.0,
+            position_decay: 0.1,
+            generic: 0.2,
+            synonym: 0.6,
+            name_exact: 1.5,
+            name_fold: 1.0,
+            province_fold: 0.5,
+            producer_fold: 0.3,
+            description_fold: 0.2,
+            alternative: 0.9,
+            head: 8.0,
+            phrase: 1.0,
+            phrase_prefix: 10.0,
+        }
+    }
+}
+
+type Boxed = Box<dyn TantivyQuery>;
+
+fn term_query(field: Field, text: &str) -> Boxed {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+fn boosted(query: Boxed, boost: f32) -> Boxed {
+    Box::new(BoostQuery::new(query, boost))
+}
+
+fn constant(query: Boxed, score: f32) -> Boxed {
+    Box::new(ConstScoreQuery::new(query, score))
+}
+
+fn any(queries: Vec<Boxed>) -> Boxed {
+    if queries.len() == 1 {
+        return queries.into_iter().next().expect("one query");
+    }
+    Box::new(BooleanQuery::union(queries))
+}
+
+/// Words that say nothing about the product ("đặc sản", "sản phẩm", "OCOP"), folded: they
+/// count for little.
+const GENERIC: [&[&str]; 3] = [&["dac", "san"], &["san", "pham"], &["ocop"]];
+
+/// Words that only say "goods of": generic when they lead a longer query ("đồ gốm", "hàng
+/// mây tre"), as typed or unaccented.
+const CLASSIFIERS: [(&str, &str); 2] = [("đồ", "do"), ("hàng", "hang")];
+
+/// Which product words are generic (see [`GENERIC`] and [`CLASSIFIERS`]).
+fn generic_words(words: &[QueryWord]) -> Vec<bool> {
+    let folds: Vec<&str> = words.iter().map(QueryWord::meant_fold).collect();
+    let mut generic = vec![false; words.len()];
+    if words.len() >= 2
+        && CLASSIFIERS
+            .iter()
+            .any(|(exact, fold)| words[0].exact == *exact || words[0].exact == *fold)
+    {
+        generic[0] = true;
+    }
+    for phrase in GENERIC {
+        for (i, window) in folds.windows(phrase.len()).enumerate() {
+            if window == phrase {
+                generic[i..i + phrase.len()].iter_mut().for_each(|g| *g = true);
+            }
+        }
+    }
+    generic
+}
+
+/// The query of one product word; `last` says whether it is the last word typed (matched as a
+/// prefix too); its coordination score is multiplied by `weight`.
+fn word_query(f: &Fields, b: &Boosts, w: &QueryWord, last: bool, weight: f32) -> Boxed {
+    let mut name_exact = Vec::new();
+    let mut name_fold = Vec::new();
+    let mut name_prefix = Vec::new();
+    let mut name_fuzzy = Vec::new();
+    let mut other_exact = Vec::new();
+    let mut other_fold = Vec::new();
+    let mut description_exact = Vec::new();
+    let mut description_fold = Vec::new();
+    let mut bm25 = Vec::new();
+    for (exact, fold, factor) in w.forms(b.alternative) {
+        name_exact.push(term_query(f.name_exact, exact));
+        name_fold.push(term_query(f.name_fold, fold));
+        other_exact.push(term_query(f.province_exact, exact));
+        other_exact.push(term_query(f.producer_exact, exact));
+        other_fold.push(term_query(f.province_fold, fold));
+        other_fold.push(term_query(f.producer_fold, fold));
+        description_exact.push(term_query(f.description_exact, exact));
+        description_fold.push(term_query(f.description_fold, fold));
+        let factor = factor * weight;
+        bm25.push(boosted(term_query(f.name_exact, exact), b.name_exact * factor));
+        bm25.push(boosted(term_query(f.name_fold, fold), b.name_fold * factor));
+        bm25.push(boosted(
+            term_query(f.province_fold, fold),
+            b.province_fold * factor,
+        ));
+        bm25.push(boosted(
+            term_query(f.producer_fold, fold),
+            b.producer_fold * factor,
+        ));
+        bm25.push(boosted(
+            term_query(f.description_fold, fold),
+            b.description_fold * factor,
+        ));
+        let chars = fold.chars().count();
+        if last && chars >= MIN_PREFIX_CHARS {
+            let t = Term::from_field_text(f.name_fold, fold);
+            name_prefix.push(Box::new(FuzzyTermQuery::new_prefix(t, 0, false)) as Boxed);
+        }
+        if chars >= MIN_FUZZY_CHARS {
+            let t = Term::from_field_text(f.name_fold, fold);
+            name_fuzzy.push(Box::new(FuzzyTermQuery::new(t, 1, true)) as Boxed);
+        }
+    }
+    let c = b.coordination * weight;
+    let mut tiers: Vec<Boxed> = vec![
+        constant(any(name_exact), c),
+        constant(any(name_fold), c * b.name_fold_share),
+        constant(any(other_exact), c * b.other_exact_share),
+        constant(any(other_fold), c * b.other_fold_share),
+        constant(any(description_exact), c * b.description_exact_share),
+        constant(any(description_fold), c * b.description_fold_share),
+    ];
+    if !name_prefix.is_empty() {
+        // A two-letter prefix says less than a longer one.
+        let letters = w.fold.chars().count().min(4) as f32;
+        let share = b.name_prefix_share * (0.5 + 0.125 * letters);
+        tiers.push(constant(any(name_prefix), c * share));
+    }
+    if !name_fuzzy.is_empty() {
+        tiers.push(constant(any(name_fuzzy), c * b.name_fuzzy_share));
+    }
+    let coordination: Boxed = Box::new(DisjunctionMaxQuery::new(tiers));
+    Box::new(BooleanQuery::union(vec![coordination, any(bm25)]))
+}
+
+/// Regional and everyday names of the same product, both ways, as typed. A phrase of two words
+/// or more is also recognised unaccented; a single word only with its accents ("che" is also
+/// "che nắng").
+const SYNONYMS: [(&str, &str); 9] = [
+    ("chè", "trà"),
+    ("bánh đa nem", "bánh tráng"),
+    ("lạc", "đậu phộng"),
+    ("lợn", "heo"),
+    ("ngô", "bắp"),
+    ("vừng", "mè"),
+    ("dứa", "thơm"),
+    ("mì", "mỳ"),
+    ("bắp cải", "cải bắp"),
+];
+
+/// Bonus clauses for product words that have a synonym: the synonym as a phrase in the name,
+/// scoring `share` of the words it stands for, and as the head of the name.
+fn synonym_queries(f: &Fields, b: &Boosts, product: &[QueryWord], weights: &[f32]) -> Vec<Boxed> {
+    let mut out = Vec::new();
+    for (one, other) in SYNONYMS {
+        for (from, to) in [(one, other), (other, one)] {
+            let from_words: Vec<String> = words(from).into_iter().map(|w| w.text).collect();
+            let n = from_words.len();
+            if n > product.len() {
+                continue;
+            }
+            for start in 0..=product.len() - n {
+                let span = &product[start..start + n];
+                let matches = span
+                    .iter()
+                    .zip(&from_words)
+                    .all(|(w, s)| w.meant_exact() == s || (n >= 2 && w.meant_fold() == fold_word(s)));
+                if !matches {
+                    continue;
+                }
+                let to_folds: Vec<String> = words(to).into_iter().map(|w| fold_word(&w.text)).collect();
+                let covered: f32 = weights[start..start + n].iter().sum();
+                let in_name: Boxed = if to_folds.len() == 1 {
+                    term_query(f.name_fold, &to_folds[0])
+                } else {
+                    let terms = to_folds
+                        .iter()
+                        .map(|t| Term::from_field_text(f.name_fold, t))
+                        .collect();
+                    Box::new(PhraseQuery::new(terms))
+                };
+                out.push(constant(in_name, b.coordination * covered * b.synonym));
+                if start == 0 {
+                    let head = term_query(f.head_fold, &head_term(&to_folds));
+                    out.push(constant(head, b.head * n.min(HEAD_WORDS) as f32 * b.synonym));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The query of a place: the province (legacy or 2025) as a phrase on the province field, or
+/// in the name.
+fn place_query(f: &Fields, b: &Boosts, place: &[String]) -> Boxed {
+    let on = |field: Field| -> Boxed {
+        if place.len() == 1 {
+            term_query(field, &place[0])
+        } else {
+            let terms = place.iter().map(|w| Term::from_field_text(field, w)).collect();
+            Box::new(PhraseQuery::new(terms))
+        }
+    };
+    // A name that carries the place ("Nhãn lồng Hưng Yên") is a little more of that place.
+    any(vec![
+        constant(any(vec![on(f.province_fold), on(f.name_fold)]), b.place),
+        constant(on(f.name_fold), b.place_in_name),
+    ])
+}
+
+/// The query of the words of a text, or `None` when it has no words.
+pub(crate) fn text_query(f: &Fields, b: &Boosts, words: &[QueryWord]) -> Option<Boxed> {
+    if words.is_empty() {
+        return None;
+    }
+    let (product, place) = split_place(words);
+    let mut parts: Vec<Boxed> = Vec::new();
+    let generic = generic_words(product);
+    let mut weights = Vec::with_capacity(product.len());
+    for (i, w) in product.iter().enumerate() {
+        // Vietnamese puts the head noun first ("gốm" in "đồ gốm Chu Đậu", "nước mắm" before the
+        // place): later words count a little less, generic ones much less.
+        let mut weight = 1.0 - b.position_decay * i.min(5) as f32;
+        if generic[i] {
+            weight *= b.generic;
+        }
+        weights.push(weight);
+        parts.push(word_query(f, b, w, i + 1 == product.len(), weight));
+    }
+    parts.extend(synonym_queries(f, b, product, &weights));
+    if !place.is_empty() {
+        parts.push(place_query(f, b, &place));
+    }
+    // The name starts with the first one, two, three product words (after generic ones): as
+    // typed when the user typed accents ("mắm" is not "Mâm đồng"), folded otherwise.
+    let first = generic.iter().take_while(|g| **g).count();
+    let head = &product[first..];
+    for n in 1..=head.len().min(HEAD_WORDS) {
+        let words = &head[..n];
+        let accented = words.iter().any(QueryWord::accented);
+        let query = if accented {
+            let exact: Vec<&str> = words.iter().map(QueryWord::meant_exact).collect();
+            term_query(f.head_exact, &head_term(&exact))
+        } else {
+            let fold: Vec<&str> = words.iter().map(QueryWord::meant_fold).collect();
+            term_query(f.head_fold, &head_term(&fold))
+        };
+        parts.push(constant(query, b.head));
+    }
+    for pair in product.windows(2) {
+        let terms = pair
+            .iter()
+            .map(|w| Term::from_field_text(f.name_fold, w.meant_fold()))
+            .collect();
+        parts.push(boosted(Box::new(PhraseQuery::new(terms)), b.phrase));
+    }
+    if product.len() >= 2 {
+        let terms = product
+            .iter()
+            .map(|w| Term::from_field_text(f.name_fold, w.meant_fold()))
+            .collect();
+        parts.push(constant(Box::new(PhrasePrefixQuery::new(terms)), b.phrase_prefix));
+    }
+    Some(any(parts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn place_of(text: &str) -> (Vec<String>, Vec<String>) {
+        let words = query_words(text);
+        let (product, place) = split_place(&words);
+        (product.iter().map(|w| w.exact.clone()).collect(), place)
+    }
+
+    #[test]
+    fn query_text_is_truncated_to_twelve_words() {
+        let text = "mật ".repeat(5_000);
+        assert_eq!(query_words(&text).len(), MAX_QUERY_WORDS);
+    }
+
+    #[test]
+    fn telex_and_dd_readings_are_added() {
+        let w = query_words("nuowcs mawms dduong mắm");
+        assert_eq!(w[0].alternatives, [("nước".to_string(), "nuoc".to_string())]);
+        assert_eq!(w[1].alternatives, [("mắm".to_string(), "mam".to_string())]);
+        assert_eq!(w[2].alternatives, [("đuong".to_string(), "duong".to_string())]);
+        assert!(w[3].alternatives.is_empty());
+        assert_eq!(w[3].fold, "mam");
+    }
+
+    #[test]
+    fn a_trailing_province_is_read_as_the_place() {
+        assert_eq!(
+            place_of("mật ong hưng yên"),
+            (
+                vec!["mật".into(), "ong".into()],
+                vec!["hung".into(), "yen".into()]
+            )
+        );
+        assert_eq!(place_of("thanh long an giang").1, ["an", "giang"]);
+        assert_eq!(place_of("gao thai binh").1, ["thai", "binh"]);
+        assert_eq!(place_of("mắm huế").1, ["hue"]);
+        assert!(place_of("nước mắm phú quốc").1.is_empty());
+        assert!(place_of("").1.is_empty());
+    }
+}

@@ -1,0 +1,131 @@
+//! The fields of the index and the conversion of a [`ProductDoc`].
+
+use tantivy::TantivyDocument;
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+
+use crate::ProductDoc;
+use crate::analyzer::{EXACT, FOLD, HEAD_EXACT, HEAD_FOLD};
+use crate::provinces::{province_search_names, province_short_name};
+
+/// Bumped whenever the schema or the analysers change: an index of another version is rebuilt.
+pub(crate) const SCHEMA_VERSION: u32 = 1;
+
+/// Fast-field names, used by the collectors.
+pub(crate) const F_PROVINCE: &str = "province_code";
+pub(crate) const F_GROUP: &str = "group";
+pub(crate) const F_ALLIANCE: &str = "alliance";
+pub(crate) const F_STARS: &str = "stars";
+pub(crate) const F_PUBLISHED: &str = "published_at";
+
+/// Handles of every field.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fields {
+    pub id: Field,
+    pub code: Field,
+    /// The name as typed (stored: suggestions show it).
+    pub name_exact: Field,
+    pub name_fold: Field,
+    /// The first one, two and three words of the name, as typed and folded.
+    pub head_exact: Field,
+    pub head_fold: Field,
+    pub producer_exact: Field,
+    pub producer_fold: Field,
+    /// The province name and the names of the legacy provinces merged into it.
+    pub province_exact: Field,
+    pub province_fold: Field,
+    pub description_exact: Field,
+    pub description_fold: Field,
+    pub producer_id: Field,
+    pub province_code: Field,
+    pub group: Field,
+    pub alliance: Field,
+    pub stars: Field,
+    pub published_at: Field,
+}
+
+fn text(tokenizer: &str, positions: bool) -> TextOptions {
+    let record = if positions {
+        IndexRecordOption::WithFreqsAndPositions
+    } else {
+        IndexRecordOption::WithFreqs
+    };
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(record),
+    )
+}
+
+/// Builds the schema and its field handles.
+pub(crate) fn build() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        code: b.add_text_field("code", STRING | STORED),
+        name_exact: b.add_text_field("name_exact", text(EXACT, true) | STORED),
+        name_fold: b.add_text_field("name_fold", text(FOLD, true)),
+        head_exact: b.add_text_field("head_exact", text(HEAD_EXACT, false)),
+        head_fold: b.add_text_field("head_fold", text(HEAD_FOLD, false)),
+        producer_exact: b.add_text_field("producer_exact", text(EXACT, false)),
+        producer_fold: b.add_text_field("producer_fold", text(FOLD, false)),
+        province_exact: b.add_text_field("province_exact", text(EXACT, false)),
+        province_fold: b.add_text_field("province_fold", text(FOLD, true)),
+        description_exact: b.add_text_field("description_exact", text(EXACT, false)),
+        description_fold: b.add_text_field("description_fold", text(FOLD, false)),
+        producer_id: b.add_text_field("producer_id", STRING),
+        province_code: b.add_text_field(F_PROVINCE, STRING | FAST),
+        group: b.add_text_field(F_GROUP, STRING | FAST),
+        alliance: b.add_text_field(F_ALLIANCE, STRING | FAST),
+        stars: b.add_u64_field(F_STARS, INDEXED | FAST),
+        published_at: b.add_i64_field(F_PUBLISHED, FAST),
+    };
+    (b.build(), fields)
+}
+
+impl Fields {
+    /// The tantivy document of a product.
+    pub(crate) fn document(&self, p: &ProductDoc) -> TantivyDocument {
+        let mut d = TantivyDocument::default();
+        d.add_text(self.id, &p.id);
+        d.add_text(self.code, &p.code);
+        d.add_text(self.name_exact, &p.name);
+        d.add_text(self.name_fold, &p.name);
+        d.add_text(self.head_exact, &p.name);
+        d.add_text(self.head_fold, &p.name);
+        d.add_text(self.producer_exact, &p.producer_name);
+        d.add_text(self.producer_fold, &p.producer_name);
+        let code = p.province_code.as_deref().filter(|c| !c.is_empty());
+        let own = p
+            .province_name
+            .clone()
+            .or_else(|| code.and_then(province_short_name).map(str::to_string));
+        let merged = if p.legacy_provinces.is_empty() {
+            code.map(province_search_names).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        for name in own.iter().chain(&p.legacy_provinces).chain(&merged) {
+            d.add_text(self.province_exact, name);
+            d.add_text(self.province_fold, name);
+        }
+        d.add_text(self.description_exact, &p.description);
+        d.add_text(self.description_fold, &p.description);
+        d.add_text(self.producer_id, &p.producer_id);
+        if let Some(c) = code {
+            d.add_text(self.province_code, c);
+        }
+        if let Some(g) = p.group.as_deref().filter(|g| !g.is_empty()) {
+            d.add_text(self.group, g);
+        }
+        if let Some(a) = p.alliance_code.as_deref().filter(|a| !a.is_empty()) {
+            d.add_text(self.alliance, a);
+        }
+        if let Some(s) = p.stars {
+            d.add_u64(self.stars, u64::from(s));
+        }
+        d.add_i64(self.published_at, p.published_at);
+        d
+    }
+}
