@@ -60,8 +60,8 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
-    /// Import the registry of an alliance from a spreadsheet (XLSX, XLS, ODS, CSV): every row is
-    /// checked first; the file is written all or nothing.
+    /// Import the registry of an alliance, or a list of its OCOP products, from a spreadsheet
+    /// (XLSX, XLS, ODS, CSV): every row is checked first; the file is written all or nothing.
     Import {
         #[command(subcommand)]
         what: ImportCommand,
@@ -72,6 +72,10 @@ enum Command {
         /// Number of organisations to add.
         #[arg(long, default_value_t = 100_000)]
         orgs: usize,
+        /// Number of OCOP products to add, given to the organisations in the database
+        /// (published, with a certification of 3 to 5 stars).
+        #[arg(long, default_value_t = 0)]
+        products: usize,
         /// Seed of the generator: the same seed gives the same data.
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -98,6 +102,20 @@ enum ImportCommand {
         /// The spreadsheet.
         file: PathBuf,
         /// Code of the alliance whose registry receives the rows (e.g. HN).
+        #[arg(long)]
+        alliance: String,
+        /// Check every row and print the findings, but write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// OCOP products (danh sách sản phẩm OCOP), matched by producer and name: re-importing
+    /// updates and records only new decisions; producers missing from the registry are created.
+    Products {
+        /// The spreadsheet.
+        file: PathBuf,
+        /// Code of the alliance whose members produce the products (e.g. HN).
         #[arg(long)]
         alliance: String,
         /// Check every row and print the findings, but write nothing.
@@ -193,7 +211,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let store = open(&db).await?;
             let listener = bind(&web).await?;
             tracing::info!(url = %format!("http://{}", listener.local_addr()?), database = %db.url()?, "LiênKết is serving");
-            crate::server::run(listener, store, web.web_config()).await
+            crate::server::run(listener, store, web.web_config(), &web.places(&db.data_dir)).await
         }
         Command::Demo { data_dir, web } => crate::demo::serve(&data_dir, &web).await,
         Command::Migrate { db } => {
@@ -218,6 +236,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     db,
                 },
         } => crate::import::registry(&open(&db).await?, &file, &alliance, dry_run).await,
+        Command::Import {
+            what:
+                ImportCommand::Products {
+                    file,
+                    alliance,
+                    dry_run,
+                    db,
+                },
+        } => crate::import::products(&open(&db).await?, &file, &alliance, dry_run).await,
         Command::GenData {
             orgs,
             seed,
@@ -226,10 +253,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         } => crate::datagen::write_registry_workbook(&path, orgs, seed),
         Command::GenData {
             orgs,
+            products,
             seed,
             xlsx: None,
             db,
-        } => gen_data(&open(&db).await?, orgs, seed).await,
+        } => {
+            let store = open(&db).await?;
+            if orgs > 0 {
+                gen_data(&store, orgs, seed).await?;
+            }
+            if products > 0 {
+                crate::datagen::gen_products(&store, products, seed).await?;
+            }
+            Ok(())
+        }
     }
 }
 

@@ -58,9 +58,28 @@ pub struct ServeArgs {
     /// Largest request body accepted, in megabytes.
     #[arg(long, env = "LIENKET_MAX_BODY_MB", default_value_t = 2)]
     pub max_body_mb: usize,
+    /// Where product images and certificates are kept: a directory, or `s3://bucket/prefix`
+    /// shared by every node (default: `<data-dir>/objects`).
+    #[arg(long, env = "LIENKET_OBJECTS")]
+    pub objects: Option<String>,
+    /// The address the public reaches LiênKết at, printed in QR codes (default: the request's host).
+    #[arg(long, env = "LIENKET_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Directory of this node's catalogue search index (default: `<data-dir>/search-index`).
+    #[arg(long, env = "LIENKET_SEARCH_INDEX")]
+    pub search_index: Option<PathBuf>,
 }
 
 impl ServeArgs {
+    /// Where this node keeps its index and objects.
+    pub fn places(&self, data_dir: &Path) -> crate::server::Places {
+        let defaults = crate::server::Places::in_data_dir(data_dir);
+        crate::server::Places {
+            search_index: self.search_index.clone().or(defaults.search_index),
+            objects: self.objects.clone().unwrap_or(defaults.objects),
+        }
+    }
+
     /// The web layer's settings.
     pub fn web_config(&self) -> lienket_web::WebConfig {
         lienket_web::WebConfig {
@@ -68,6 +87,10 @@ impl ServeArgs {
             trust_proxy: self.trust_proxy,
             session_hours: self.session_hours.clamp(1, 24 * 30),
             max_body_bytes: self.max_body_mb.clamp(1, 200) * 1024 * 1024,
+            public_url: self
+                .public_url
+                .as_ref()
+                .map(|u| u.trim_end_matches('/').to_string()),
         }
     }
 }

@@ -272,3 +272,181 @@ pub fn today() -> (i32, u8, u8) {
     let d = time::OffsetDateTime::now_utc().date();
     (d.year(), u8::from(d.month()), d.day())
 }
+
+/// Product types of generated catalogues: (name, group code, product set).
+const PRODUCT_TYPES: [(&str, &str, u8); 48] = [
+    ("Nước mắm cá cơm", "thuc_pham", 9),
+    ("Mắm tôm", "thuc_pham", 9),
+    ("Tương bần", "thuc_pham", 9),
+    ("Mật ong hoa nhãn", "thuc_pham", 4),
+    ("Mật ong bạc hà", "thuc_pham", 4),
+    ("Gạo ST25", "thuc_pham", 3),
+    ("Gạo nếp cái hoa vàng", "thuc_pham", 3),
+    ("Miến dong", "thuc_pham", 3),
+    ("Bánh đa nem", "thuc_pham", 3),
+    ("Bánh tráng", "thuc_pham", 3),
+    ("Bưởi", "thuc_pham", 1),
+    ("Cam sành", "thuc_pham", 1),
+    ("Vải thiều", "thuc_pham", 1),
+    ("Nhãn lồng", "thuc_pham", 1),
+    ("Xoài cát", "thuc_pham", 1),
+    ("Măng khô", "thuc_pham", 2),
+    ("Mứt gừng", "thuc_pham", 2),
+    ("Chuối sấy", "thuc_pham", 2),
+    ("Ruốc thịt", "thuc_pham", 6),
+    ("Giò lụa", "thuc_pham", 6),
+    ("Chả mực", "thuc_pham", 8),
+    ("Cá khô", "thuc_pham", 8),
+    ("Tôm khô", "thuc_pham", 8),
+    ("Trứng vịt muối", "thuc_pham", 5),
+    ("Đường phèn", "thuc_pham", 10),
+    ("Kẹo dừa", "thuc_pham", 10),
+    ("Chè Shan tuyết", "do_uong", 11),
+    ("Chè xanh", "do_uong", 11),
+    ("Trà sen", "do_uong", 12),
+    ("Trà hoa vàng", "do_uong", 12),
+    ("Cà phê Robusta", "do_uong", 13),
+    ("Cà phê Arabica", "do_uong", 13),
+    ("Ca cao", "do_uong", 13),
+    ("Rượu nếp cái", "do_uong", 14),
+    ("Rượu ngô men lá", "do_uong", 14),
+    ("Nước cốt chanh leo", "do_uong", 16),
+    ("Tinh dầu quế", "duoc_lieu", 18),
+    ("Cao dược liệu", "duoc_lieu", 18),
+    ("Trà túi lọc dược liệu", "duoc_lieu", 18),
+    ("Nấm linh chi", "duoc_lieu", 18),
+    ("Gốm men lam", "thu_cong_my_nghe", 21),
+    ("Mây tre đan", "thu_cong_my_nghe", 21),
+    ("Mâm đồng", "thu_cong_my_nghe", 21),
+    ("Nón lá", "thu_cong_my_nghe", 21),
+    ("Lụa tơ tằm", "thu_cong_my_nghe", 22),
+    ("Thổ cẩm", "thu_cong_my_nghe", 22),
+    ("Lan hồ điệp", "sinh_vat_canh", 23),
+    ("Du lịch cộng đồng", "du_lich", 26),
+];
+
+/// Qualifiers added to some generated names.
+const QUALIFIERS: [&str; 8] = [
+    "hữu cơ",
+    "truyền thống",
+    "đặc biệt",
+    "loại 1",
+    "thượng hạng",
+    "sạch",
+    "hộp quà",
+    "",
+];
+
+/// The `i`-th generated product of an organisation in `province`: a plausible name, its group
+/// and set, and a certification inside a star band (70 % 3★, 28 % 4★, 2 % 5★ as in the press).
+pub fn product(
+    province: &str,
+    org: lienket_domain::ids::OrganisationId,
+    rng: &mut Lcg,
+    today: time::Date,
+) -> lienket_store::GeneratedProduct {
+    let (kind, group, set) = PRODUCT_TYPES[rng.below(PRODUCT_TYPES.len())];
+    let wards = units().wards_2025(province);
+    let place = if wards.is_empty() {
+        units()
+            .province_2025(province)
+            .map_or("Việt Nam", |p| p.short_name)
+    } else {
+        wards[rng.below(wards.len())].short_name
+    };
+    let qualifier = QUALIFIERS[rng.below(QUALIFIERS.len())];
+    let name = if qualifier.is_empty() {
+        format!("{kind} {place}")
+    } else {
+        format!("{kind} {place} {qualifier}")
+    };
+    let band = rng.below(100);
+    let (stars, total) = match band {
+        0..=1 => (5u8, 900 + rng.below(80) as u16),
+        2..=29 => (4, 700 + rng.below(190) as u16),
+        _ => (3, 500 + rng.below(190) as u16),
+    };
+    let a = total * 40 / 100;
+    let b = total * 25 / 100;
+    let decided = today - time::Duration::days(20 + rng.below(1_300) as i64);
+    let expires = decided.replace_year(decided.year() + 3).unwrap_or(decided);
+    let iso = |d: time::Date| format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day());
+    lienket_store::GeneratedProduct {
+        organisation_id: org,
+        input: lienket_store::ProductInput {
+            description: Some(format!(
+                "{kind} của {place}, sản xuất theo quy trình {}.",
+                if qualifier.is_empty() {
+                    "truyền thống"
+                } else {
+                    qualifier
+                }
+            )),
+            name,
+            group_code: Some(group.into()),
+            set_no: Some(set),
+            origin_province_code: Some(province.into()),
+            ..Default::default()
+        },
+        certification: lienket_store::CertificationInput {
+            score_a: a,
+            score_b: b,
+            score_c: total - a - b,
+            total,
+            stars,
+            potential_five: false,
+            level: if stars == 5 { "central" } else { "province" }.into(),
+            rules_code: "qd148".into(),
+            decision_no: format!("{}/QĐ-UBND", 100 + rng.below(3_000)),
+            decision_date: iso(decided),
+            issuer: None,
+            expires_on: iso(expires),
+        },
+    }
+}
+
+/// Adds `count` generated products to the organisations already in the database.
+pub async fn gen_products(store: &lienket_store::Store, count: usize, seed: u64) -> anyhow::Result<()> {
+    use lienket_store::{OrganisationFilter, OrganisationSort};
+    let orgs: Vec<(lienket_domain::ids::OrganisationId, String)> = store
+        .export_organisations(
+            &OrganisationFilter::default(),
+            OrganisationSort::Name,
+            false,
+            1_000_000,
+        )
+        .await?
+        .into_iter()
+        .filter_map(|o| Some((o.id, o.province_code?)))
+        .collect();
+    anyhow::ensure!(
+        !orgs.is_empty(),
+        "products need producers: add organisations first (lienket gen-data --orgs N)"
+    );
+    let actor = lienket_store::Actor::system("gen-data");
+    let today = time::OffsetDateTime::now_utc().date();
+    let mut rng = Lcg::new(seed ^ 0x0C0F);
+    let started = std::time::Instant::now();
+    let mut done = 0;
+    while done < count {
+        let n = (count - done).min(20_000);
+        let batch: Vec<_> = (0..n)
+            .map(|_| {
+                let (org, province) = &orgs[rng.below(orgs.len())];
+                product(province, *org, &mut rng, today)
+            })
+            .collect();
+        store.insert_generated_products(&actor, &batch).await?;
+        done += n;
+        eprint!(
+            "\r{done}/{count} products ({:.0}/s)",
+            done as f64 / started.elapsed().as_secs_f64().max(0.001)
+        );
+    }
+    eprintln!();
+    println!(
+        "added {count} products in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

@@ -148,6 +148,7 @@ pub async fn seed(store: &Store) -> anyhow::Result<()> {
     }
     store.bulk_create_organisations(&actor, &generated).await?;
     seed_reports(store, &actor).await?;
+    seed_products(store, &actor).await?;
     let hash = lienket_web::security::hash_password(DEMO_PASSWORD.into()).await?;
     let roles = [
         Role::Admin,
@@ -235,6 +236,7 @@ pub async fn serve(data_dir: &Path, web: &ServeArgs) -> anyhow::Result<()> {
     for ext in ["db", "db-wal", "db-shm"] {
         let _ = std::fs::remove_file(path.with_extension(ext));
     }
+    let _ = std::fs::remove_dir_all(dir.join("search-index"));
     let store = Store::open(&DatabaseUrl::sqlite_file(&path)).await?;
     seed(&store).await.context("loading the demonstration data")?;
     let listener = crate::cli::bind(web).await?;
@@ -253,5 +255,144 @@ pub async fn serve(data_dir: &Path, web: &ServeArgs) -> anyhow::Result<()> {
     }
     println!("  Stop with Ctrl-C.");
     println!();
-    crate::server::run(listener, store, web.web_config()).await
+    crate::server::run(listener, store, web.web_config(), &web.places(&dir)).await
+}
+
+/// The OCOP products of the demonstration catalogue (also the catalogue of the search
+/// relevance test): code, name, producer, 2025 province code and name, legacy province,
+/// group, set, stars, description.
+const CATALOG: &str = include_str!("../../search/tests/relevance/catalog.csv");
+
+/// Splits RFC 4180 CSV text into records.
+pub fn csv_records(text: &str) -> Vec<Vec<String>> {
+    let mut records = Vec::new();
+    let mut record = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            ('"', true) => quoted = false,
+            ('"', false) if field.is_empty() => quoted = true,
+            (',', false) => record.push(std::mem::take(&mut field)),
+            ('\n', false) => {
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+            }
+            ('\r', false) => {}
+            (c, _) => field.push(c),
+        }
+    }
+    if !field.is_empty() || !record.is_empty() {
+        record.push(field);
+        records.push(record);
+    }
+    records
+}
+
+/// Products of the demonstration catalogue whose province has demo members, each given to a
+/// member of that province, most published and certified: some certificates expired, some
+/// expiring within 90 days, a few drafts and one withdrawn product.
+async fn seed_products(store: &Store, actor: &Actor) -> anyhow::Result<usize> {
+    use lienket_domain::product::{CertificationForm, ProductForm};
+    use lienket_store::{NewProduct, OrganisationFilter, OrganisationSort};
+    let orgs = store
+        .export_organisations(
+            &OrganisationFilter::default(),
+            OrganisationSort::Name,
+            false,
+            10_000,
+        )
+        .await?;
+    let mut by_province: std::collections::BTreeMap<String, Vec<lienket_domain::ids::OrganisationId>> =
+        std::collections::BTreeMap::new();
+    for o in &orgs {
+        if let Some(p) = &o.province_code {
+            by_province.entry(p.clone()).or_default().push(o.id);
+        }
+    }
+    let today = lienket_web::catalog::today_vn();
+    let today_date = lienket_web::pages_today();
+    let mut rng = crate::datagen::Lcg::new(20_230_331);
+    let mut rows = Vec::new();
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, r) in csv_records(CATALOG).into_iter().skip(1).enumerate() {
+        let [_, name, _, province, _, _, group, set, stars, description] = r.as_slice() else {
+            continue;
+        };
+        let Some(members) = by_province.get(province.as_str()) else {
+            continue;
+        };
+        let n = seen.entry(province.clone()).or_default();
+        let organisation_id = members[*n % members.len()];
+        *n += 1;
+        let form = ProductForm {
+            name: name.clone(),
+            group: group.clone(),
+            set: set.clone(),
+            description: description.clone(),
+            origin_province: province.clone(),
+            status: if i % 41 == 7 { "draft" } else { "published" }.into(),
+            ..Default::default()
+        };
+        let draft = form
+            .parse()
+            .map_err(|f| anyhow::anyhow!("demo product {name} is invalid: {f:?}"))?;
+        let stars: u32 = stars.parse().unwrap_or(3);
+        // A score inside the star band, split over the parts by their weights (40/25/35).
+        let total = match stars {
+            5 => 900 + rng.below(80) as u32,
+            4 => 700 + rng.below(190) as u32,
+            _ => 500 + rng.below(190) as u32,
+        };
+        let a = total * 40 / 100;
+        let b = total * 25 / 100;
+        let c = total - a - b;
+        let days_ago = 20 + rng.below(1_380) as i64;
+        let decided = today - time::Duration::days(days_ago);
+        let cert = CertificationForm {
+            score_a: format!("{},{}", a / 10, a % 10),
+            score_b: format!("{},{}", b / 10, b % 10),
+            score_c: format!("{},{}", c / 10, c % 10),
+            decision_no: format!("{}/QĐ-UBND", 100 + rng.below(3_000)),
+            decision_date: format!(
+                "{:02}/{:02}/{}",
+                decided.day(),
+                u8::from(decided.month()),
+                decided.year()
+            ),
+            level: if stars == 5 { "central" } else { "province" }.into(),
+            issuer: if stars == 5 {
+                "Bộ Nông nghiệp và Môi trường".into()
+            } else {
+                format!("UBND {}", lienket_web::province_label(province))
+            },
+            ..Default::default()
+        }
+        .parse(today_date)
+        .map_err(|f| anyhow::anyhow!("demo certificate of {name} is invalid: {f:?}"))?;
+        rows.push(NewProduct {
+            organisation_id,
+            input: lienket_web::product_input(&draft),
+            publish: draft.status == lienket_domain::product::ProductStatus::Published,
+            certification: Some(lienket_web::certification_input(&cert)),
+        });
+    }
+    let saved = store.bulk_create_products(actor, &rows).await?;
+    if let Some(p) = saved.iter().find(|p| p.status == "published") {
+        store
+            .set_product_status(
+                actor,
+                p.id,
+                p.version,
+                "withdrawn",
+                Some("Chủ thể ngừng sản xuất sản phẩm".into()),
+            )
+            .await?;
+    }
+    Ok(saved.len())
 }

@@ -1,12 +1,56 @@
 //! Running the HTTP server.
 
-use lienket_store::Store;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use lienket_store::{Objects, Store};
+use lienket_web::catalog::{Catalog, CatalogError};
 use lienket_web::{AppState, WebConfig};
 use tokio::net::TcpListener;
 
+/// Where a node keeps what is not in the database.
+#[derive(Debug, Clone)]
+pub struct Places {
+    /// The catalogue index directory; `None` keeps it in memory.
+    pub search_index: Option<PathBuf>,
+    /// The object store: a directory, `file://…` or `s3://…`.
+    pub objects: String,
+}
+
+impl Places {
+    /// The defaults inside a data directory.
+    pub fn in_data_dir(data_dir: &Path) -> Places {
+        Places {
+            search_index: Some(data_dir.join("search-index")),
+            objects: data_dir.join("objects").display().to_string(),
+        }
+    }
+}
+
+/// The application state: the catalogue index is opened (built or caught up from the
+/// database) before the first request. An index directory held by another process on this
+/// machine (two nodes sharing one data directory) leaves this node with an index in memory.
+pub async fn state(store: Store, config: WebConfig, places: &Places) -> anyhow::Result<AppState> {
+    let objects = Objects::open(&places.objects).context("opening the object store")?;
+    let catalog = match Catalog::open(store.clone(), places.search_index.as_deref()).await {
+        Ok(c) => c,
+        Err(CatalogError::Index(lienket_search::SearchError::Locked(dir))) => {
+            tracing::warn!(%dir, "the search index directory is used by another process; this node keeps its index in memory");
+            Catalog::open(store.clone(), None).await?
+        }
+        Err(e) => return Err(e).context("opening the catalogue index"),
+    };
+    Ok(AppState::new(store, config, catalog, objects))
+}
+
 /// Serves until Ctrl-C or SIGTERM, then drains requests and closes the database cleanly.
-pub async fn run(listener: TcpListener, store: Store, config: WebConfig) -> anyhow::Result<()> {
-    let state = AppState::new(store.clone(), config);
+pub async fn run(
+    listener: TcpListener,
+    store: Store,
+    config: WebConfig,
+    places: &Places,
+) -> anyhow::Result<()> {
+    let state = state(store.clone(), config, places).await?;
     lienket_web::serve(listener, state, shutdown_signal()).await?;
     store.close().await?;
     Ok(())

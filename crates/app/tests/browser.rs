@@ -199,6 +199,14 @@ impl Driver {
         std::fs::write(dir.join(name), png).expect("write screenshot");
     }
 
+    /// How many pixels the page is wider than the window (0 when nothing scrolls sideways).
+    async fn sideways_overflow(&self) -> i64 {
+        self.js("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            .await
+            .as_i64()
+            .unwrap_or(-1)
+    }
+
     async fn resize(&self, width: u32, height: u32) {
         self.cmd(
             reqwest::Method::POST,
@@ -218,7 +226,10 @@ async fn spawn_demo() -> (String, tokio::sync::oneshot::Sender<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let state = lienket_web::AppState::new(store, lienket_web::WebConfig::default());
+    let places = lienket::server::Places::in_data_dir(&dir);
+    let state = lienket::server::state(store, lienket_web::WebConfig::default(), &places)
+        .await
+        .expect("state");
     tokio::spawn(lienket_web::serve(listener, state, async {
         let _ = rx.await;
     }));
@@ -251,10 +262,11 @@ async fn the_demo_admin_signs_in_and_sees_the_dashboard_on_desktop_and_phone() {
 
     // The same page on a 360 px phone: nothing overflows sideways.
     driver.resize(360, 780).await;
-    let overflow = driver
-        .js("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        .await;
-    assert_eq!(overflow.as_i64(), Some(0), "the page scrolls sideways at 360 px");
+    assert_eq!(
+        driver.sideways_overflow().await,
+        0,
+        "the page scrolls sideways at 360 px"
+    );
     driver.screenshot("dashboard-phone.png").await;
 
     // A wrong password shows the one message that does not reveal whether the account exists.
@@ -269,5 +281,61 @@ async fn the_demo_admin_signs_in_and_sees_the_dashboard_on_desktop_and_phone() {
         .wait_for("const a = document.querySelector('.alert'); return a ? a.textContent : null")
         .await;
     assert_eq!(alert.as_str(), Some("Tên đăng nhập hoặc mật khẩu không đúng."));
+    driver.cmd(reqwest::Method::DELETE, "", Value::Null).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visitor_on_a_phone_searches_the_catalogue_and_opens_a_product() {
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    let (base, _stop) = spawn_demo().await;
+    driver.resize(360, 780).await;
+    driver.goto(&format!("{base}/catalog")).await;
+
+    // Typing without accents brings suggestions as you type (htmx).
+    driver.type_into("#q", "nuoc ma").await;
+    let first = driver
+        .wait_for("const a = document.querySelector('#suggestions a'); return a ? a.textContent : null")
+        .await;
+    let first = first.as_str().unwrap_or_default().to_string();
+    assert!(
+        lienket_domain::text::fold(&first).contains("nuoc mam"),
+        "the first suggestion completes the words typed: {first}"
+    );
+
+    // Searching lists products with star badges; nothing overflows sideways at 360 px.
+    driver.click(".catalog-search button[type=submit]").await;
+    driver.wait_for_path("/catalog").await;
+    let cards = driver
+        .wait_for("const n = document.querySelectorAll('.pcard').length; return n > 0 ? n : null")
+        .await;
+    assert!(cards.as_u64().unwrap_or(0) >= 3, "several fish sauces are found");
+    assert_eq!(
+        driver.sideways_overflow().await,
+        0,
+        "the catalogue scrolls sideways at 360 px"
+    );
+    driver.screenshot("catalog-phone.png").await;
+
+    // The first product's page shows its QR code and its producer.
+    driver.click(".pcard a").await;
+    let qr = driver
+        .wait_for(
+            "const s = document.querySelector('.qr-code svg'); return s ? s.getAttribute('viewBox') : null",
+        )
+        .await;
+    assert!(
+        qr.as_str().is_some_and(|v| v.starts_with("0 0 ")),
+        "a QR code is drawn"
+    );
+    let path = driver.current_path().await;
+    assert!(path.starts_with("/p/"), "{path}");
+    assert_eq!(
+        driver.sideways_overflow().await,
+        0,
+        "the product page scrolls sideways at 360 px"
+    );
+    driver.screenshot("product-phone.png").await;
     driver.cmd(reqwest::Method::DELETE, "", Value::Null).await;
 }

@@ -168,6 +168,48 @@ impl Store {
             .collect())
     }
 
+    /// Ids, entities and keys of change-log rows of `entities` after `after_id`, oldest first,
+    /// without their before/after bodies: what a catalogue follower needs.
+    pub async fn change_keys_since(
+        &self,
+        after_id: i64,
+        entities: &[&str],
+        limit: u64,
+    ) -> Result<Vec<(i64, String, String)>, StoreError> {
+        Ok(change_log::Entity::find()
+            .select_only()
+            .column(change_log::Column::Id)
+            .column(change_log::Column::Entity)
+            .column(change_log::Column::EntityKey)
+            .filter(change_log::Column::Id.gt(after_id))
+            .filter(change_log::Column::Entity.is_in(entities.iter().copied()))
+            .order_by_asc(change_log::Column::Id)
+            .limit(limit)
+            .into_tuple()
+            .all(&self.db)
+            .await?)
+    }
+
+    /// The newest change-log id (0 when empty).
+    pub async fn latest_change_id(&self) -> Result<i64, StoreError> {
+        use sea_orm::sea_query::{Expr, Func};
+        let max: Option<Option<i64>> = change_log::Entity::find()
+            .select_only()
+            .expr(Func::max(Expr::col(change_log::Column::Id)))
+            .into_tuple()
+            .one(&self.db)
+            .await?;
+        Ok(max.flatten().unwrap_or(0))
+    }
+
+    /// When the change `id` was made.
+    pub async fn change_time(&self, id: i64) -> Result<Option<time::OffsetDateTime>, StoreError> {
+        Ok(change_log::Entity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .map(|m| m.at))
+    }
+
     /// The entity kinds present in the log, for the audit filter.
     pub async fn change_entities(&self) -> Result<Vec<String>, StoreError> {
         let rows: Vec<String> = change_log::Entity::find()

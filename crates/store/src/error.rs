@@ -38,6 +38,9 @@ pub enum StoreError {
     /// The operation needs the other engine.
     #[error("unsupported on this database engine: {0}")]
     Unsupported(&'static str),
+    /// The object store failed.
+    #[error("object store: {0}")]
+    Objects(String),
     /// Any other database error.
     #[error("database error: {0}")]
     Db(#[from] DbErr),

@@ -19,7 +19,10 @@ mod error;
 mod files;
 mod imports;
 pub mod migrate;
+mod objects;
 mod organisations;
+mod product_import;
+mod products;
 mod records;
 mod registry_index;
 mod reports;
@@ -36,7 +39,16 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
 pub use changes::{ChangeFilter, Op};
 pub use error::StoreError;
 pub use imports::{ExistingOrganisation, ImportCounts, ImportRecord};
+pub use objects::Objects;
 pub use organisations::{Organisation, OrganisationFilter, OrganisationSort, StatusChange};
+pub use product_import::{
+    CurrentDecision, DecisionCheck, ExistingProduct, ProducerCandidate, ProducerRef, ProductImportOutcome,
+    ProductImportRow, check_decision, merge_imported, product_name_key,
+};
+pub use products::{
+    CatalogRow, CertificateFile, Certification, CertificationInput, ExpiringCertificate, GeneratedProduct,
+    NewProduct, PRODUCT_ENTITY, Product, ProductFilter, ProductImage, ProductInput, ProductListItem,
+};
 pub use records::*;
 pub use reports::{Report, ReportAggregate, ReportFilter, ReportGrouping, ReportRow, ReportSave};
 pub use sessions::NewSession;

@@ -48,6 +48,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "change_log_by_entity",
         statements: change_log_by_entity,
     },
+    Migration {
+        version: 6,
+        name: "products",
+        statements: products,
+    },
 ];
 
 /// The newest schema version this binary knows.
@@ -562,4 +567,132 @@ fn change_log_by_entity(backend: DatabaseBackend) -> Vec<Statement> {
         .col("id")
         .to_owned();
     vec![backend.build(&index)]
+}
+
+/// OCOP products, their certifications (each re-certification a new row) and images.
+fn products(backend: DatabaseBackend) -> Vec<Statement> {
+    let int = |name: &'static str| ColumnDef::new(name).integer().null().to_owned();
+    let products = Table::create()
+        .table("products")
+        .col(id())
+        .col(text("code", 16))
+        .col(big("organisation_id"))
+        .col(text("name", 200))
+        .col(text("name_folded", 200))
+        .col(text("sort_key", 800))
+        .col(opt_text("group_code", 40))
+        .col(int("set_no"))
+        .col(ColumnDef::new("description").text().null())
+        .col(opt_text("unit", 40))
+        .col(opt_text("packaging", 200))
+        .col(opt_text("net_quantity", 60))
+        .col(int("shelf_life_days"))
+        .col(opt_text("quality_standard", 200))
+        .col(ColumnDef::new("ingredients").text().null())
+        .col(opt_text("origin_province_code", 8))
+        .col(opt_text("origin_ward_code", 8))
+        .col(opt_big("price_min"))
+        .col(opt_big("price_max"))
+        .col(opt_text("barcode", 14))
+        .col(text("status", 20))
+        .col(opt_ts("published_at"))
+        .col(opt_text("withdrawn_reason", 500))
+        .col(int("stars"))
+        .col(opt_text("cert_expires_on", 10))
+        .col(ts("created_at"))
+        .col(ts("updated_at"))
+        .col(version())
+        .foreign_key(&mut fk(
+            "organisation_id",
+            "organisations",
+            ForeignKeyAction::Restrict,
+        ))
+        .to_owned();
+    let certifications = Table::create()
+        .table("product_certifications")
+        .col(id())
+        .col(big("product_id"))
+        .col(ColumnDef::new("score_a").integer().not_null())
+        .col(ColumnDef::new("score_b").integer().not_null())
+        .col(ColumnDef::new("score_c").integer().not_null())
+        .col(ColumnDef::new("total").integer().not_null())
+        .col(ColumnDef::new("stars").integer().not_null())
+        .col(
+            ColumnDef::new("potential_five")
+                .boolean()
+                .not_null()
+                .default(false),
+        )
+        .col(text("level", 20))
+        .col(text("rules_code", 20))
+        .col(text("decision_no", 60))
+        .col(text("decision_date", 10))
+        .col(opt_text("issuer", 200))
+        .col(text("expires_on", 10))
+        .col(opt_text("certificate_key", 300))
+        .col(opt_text("certificate_name", 255))
+        .col(opt_text("certificate_type", 100))
+        .col(text("state", 20))
+        .col(opt_text("revoked_reason", 500))
+        .col(text("actor_name", 120))
+        .col(ts("created_at"))
+        .foreign_key(&mut fk("product_id", "products", ForeignKeyAction::Cascade))
+        .to_owned();
+    let images = Table::create()
+        .table("product_images")
+        .col(id())
+        .col(big("product_id"))
+        .col(ColumnDef::new("position").integer().not_null())
+        .col(text("original_key", 300))
+        .col(text("original_type", 40))
+        .col(text("display_key", 300))
+        .col(text("thumb_key", 300))
+        .col(ColumnDef::new("width").integer().not_null())
+        .col(ColumnDef::new("height").integer().not_null())
+        .col(ts("created_at"))
+        .foreign_key(&mut fk("product_id", "products", ForeignKeyAction::Cascade))
+        .to_owned();
+    let indexes = [
+        Index::create()
+            .name("ux_products_code")
+            .table("products")
+            .col("code")
+            .unique()
+            .to_owned(),
+        Index::create()
+            .name("ix_products_organisation")
+            .table("products")
+            .col("organisation_id")
+            .to_owned(),
+        Index::create()
+            .name("ix_products_name")
+            .table("products")
+            .col("organisation_id")
+            .col("name_folded")
+            .to_owned(),
+        Index::create()
+            .name("ix_products_expiry")
+            .table("products")
+            .col("cert_expires_on")
+            .to_owned(),
+        Index::create()
+            .name("ix_certifications_product")
+            .table("product_certifications")
+            .col("product_id")
+            .col("id")
+            .to_owned(),
+        Index::create()
+            .name("ix_images_product")
+            .table("product_images")
+            .col("product_id")
+            .col("position")
+            .to_owned(),
+    ];
+    let mut out = vec![
+        backend.build(&products),
+        backend.build(&certifications),
+        backend.build(&images),
+    ];
+    out.extend(indexes.iter().map(|i| backend.build(i)));
+    out
 }

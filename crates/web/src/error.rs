@@ -49,6 +49,9 @@ pub enum AppError {
     /// A bug or an outage; the cause is logged, the user sees a reference.
     #[error("internal error: {0:#}")]
     Internal(#[from] anyhow::Error),
+    /// The thing existed and was removed on purpose (a withdrawn product); names the message.
+    #[error("gone")]
+    Gone(&'static str),
 }
 
 impl AppError {
@@ -65,6 +68,7 @@ impl AppError {
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Gone(_) => StatusCode::GONE,
         }
     }
 
@@ -83,6 +87,7 @@ impl AppError {
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::MethodNotAllowed => "method_not_allowed",
             AppError::Internal(_) => "internal",
+            AppError::Gone(_) => "gone",
         }
     }
 
@@ -101,6 +106,7 @@ impl AppError {
             AppError::PayloadTooLarge => ("err-payload-too-large", vec![]),
             AppError::MethodNotAllowed => ("err-method-not-allowed", vec![]),
             AppError::Internal(_) => ("err-internal", vec![]),
+            AppError::Gone(key) => (key, vec![]),
         }
     }
 
@@ -129,6 +135,7 @@ impl From<StoreError> for AppError {
             e @ (StoreError::Unreachable { .. }
             | StoreError::SchemaTooNew { .. }
             | StoreError::Unsupported(_)
+            | StoreError::Objects(_)
             | StoreError::Db(_)) => AppError::Internal(anyhow::Error::new(e)),
         }
     }

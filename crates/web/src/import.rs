@@ -6,10 +6,14 @@
 //! database (the same code twice in the file, a code that belongs to another alliance, which
 //! rows update an existing organisation). Nothing is written until [`commit`], which applies
 //! every row in one transaction, or none.
+//!
+//! The OCOP product list import ([`crate::import_products`]) runs on the same engine: it shares
+//! the reading step ([`read_rows`]), the messages ([`RowMessage`]), what the reader found in the
+//! file ([`SheetSummary`]) and the per-row helpers of this module.
 
 use std::collections::HashMap;
 
-use lienket_domain::admin_units::parse_address;
+use lienket_domain::admin_units::{AddressMatch, parse_address};
 use lienket_domain::ids::{AllianceId, OrganisationId};
 use lienket_domain::lenient::{
     self, Date, Fix, Parsed, parse_amount_vnd, parse_amount_vnd_number, parse_count, parse_count_number,
@@ -164,7 +168,8 @@ pub struct RowMessage {
 }
 
 impl RowMessage {
-    fn new(field: &str, key: &str, args: Vec<(&'static str, String)>) -> RowMessage {
+    /// A message about `field` (`""` for the row as a whole).
+    pub(crate) fn new(field: &str, key: &str, args: Vec<(&'static str, String)>) -> RowMessage {
         RowMessage {
             field: field.into(),
             key: key.into(),
@@ -215,9 +220,10 @@ impl RowOutcome {
     }
 }
 
-/// The whole preview, kept with the import.
+/// What the reader found in a file as a whole, whatever is imported from it.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Preview {
+#[serde(default)]
+pub struct SheetSummary {
     /// Format found (xlsx, xls, ods, csv).
     pub format: String,
     /// Sheet read.
@@ -230,6 +236,68 @@ pub struct Preview {
     pub skipped: Vec<(usize, String, String)>,
     /// Notes of the reader (hidden sheets ignored, encoding…): key and arguments.
     pub notes: Vec<RowMessage>,
+}
+
+impl SheetSummary {
+    /// The summary of a table as read.
+    pub fn of(table: &Table) -> SheetSummary {
+        SheetSummary {
+            format: table.format.name().into(),
+            sheet: table.sheet.clone(),
+            header_row: table.header_row,
+            unknown_columns: table.unknown_columns.clone(),
+            skipped: table
+                .skipped
+                .iter()
+                .map(|(row, reason)| {
+                    let text = match reason {
+                        SkipReason::Footer { text }
+                        | SkipReason::Signature { text }
+                        | SkipReason::AfterGap { text } => text.clone(),
+                        SkipReason::Blank | SkipReason::RepeatedHeader | SkipReason::ColumnNumbers => {
+                            String::new()
+                        }
+                    };
+                    (*row, reason.key().to_string(), text)
+                })
+                .collect(),
+            notes: table
+                .notes
+                .iter()
+                .map(|n| RowMessage::new("", n.key, n.args.clone()))
+                .collect(),
+        }
+    }
+}
+
+/// Counts of a preview from the status (`ok`, `fixed`, `error`) of each listed row, plus
+/// `unlisted_ok` rows without findings that were counted but not kept.
+pub(crate) fn count_statuses(
+    statuses: impl Iterator<Item = &'static str>,
+    unlisted_ok: usize,
+) -> lienket_store::ImportCounts {
+    let mut c = lienket_store::ImportCounts {
+        total: unlisted_ok as i64,
+        ok: unlisted_ok as i64,
+        ..Default::default()
+    };
+    for status in statuses {
+        c.total += 1;
+        match status {
+            "error" => c.error += 1,
+            "fixed" => c.fixed += 1,
+            _ => c.ok += 1,
+        }
+    }
+    c
+}
+
+/// The whole preview of a registry import, kept with the import.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Preview {
+    /// What the reader found in the file (its fields sit at the top level of the stored JSON).
+    #[serde(flatten)]
+    pub file: SheetSummary,
     /// Data rows read without any finding (not kept one by one).
     pub ok_rows: usize,
     /// Rows that will create an organisation.
@@ -243,19 +311,7 @@ pub struct Preview {
 impl Preview {
     /// Counts of the preview.
     pub fn counts(&self) -> lienket_store::ImportCounts {
-        let mut c = lienket_store::ImportCounts {
-            total: (self.rows.len() + self.ok_rows) as i64,
-            ok: self.ok_rows as i64,
-            ..Default::default()
-        };
-        for r in &self.rows {
-            match r.status() {
-                "error" => c.error += 1,
-                "fixed" => c.fixed += 1,
-                _ => c.ok += 1,
-            }
-        }
-        c
+        count_statuses(self.rows.iter().map(RowOutcome::status), self.ok_rows)
     }
 }
 
@@ -277,13 +333,15 @@ impl From<ReadError> for FileProblem {
     }
 }
 
+/// Today (UTC), the bound of dates read from a file.
 fn today() -> Date {
     let d = time::OffsetDateTime::now_utc().date();
     Date::new(d.year(), u8::from(d.month()), d.day())
         .unwrap_or_else(|| Date::new(2026, 1, 1).expect("a valid date"))
 }
 
-fn push_fix(fixes: &mut Vec<RowMessage>, field: &str, fix: Option<Fix>) {
+/// Records a lenient reader's correction, if it made one.
+pub(crate) fn push_fix(fixes: &mut Vec<RowMessage>, field: &str, fix: Option<Fix>) {
     if let Some(f) = fix {
         fixes.push(RowMessage::new(field, f.key, f.args));
     }
@@ -322,7 +380,7 @@ fn lenient_value<T>(
 }
 
 /// "HỢP TÁC XÃ NÔNG NGHIỆP ĐÔNG DƯ" → "Hợp tác xã Nông nghiệp Đông Dư".
-fn recase(name: &str) -> String {
+pub(crate) fn recase(name: &str) -> String {
     let titled: Vec<String> = name
         .split(' ')
         .map(|w| {
@@ -350,7 +408,8 @@ fn recase(name: &str) -> String {
     joined
 }
 
-fn text_of(row: &Row, field: &str) -> String {
+/// The text of a field, whitespace cleaned; `""` when the column is missing.
+pub(crate) fn text_of(row: &Row, field: &str) -> String {
     row.get(field)
         .map(|c| clean_text(&c.as_text()))
         .unwrap_or_default()
@@ -528,24 +587,8 @@ pub fn analyse_row(row: &Row, today: Date) -> (RowOutcome, Option<OrganisationIn
     form.website = text_of(row, "website");
     form.address = text_of(row, "address");
     let located = (!form.address.is_empty()).then(|| parse_address(&form.address));
-    if let Some(m) = &located {
-        if m.province_2025.is_none() {
-            fixes.push(RowMessage::new("address", "fix-import-address-unknown", vec![]));
-        } else if let (Some(l), Some(w), Some(p)) = (&m.legacy, m.ward_2025, m.province_2025) {
-            let old = l.ward.map_or(l.province.name, |w| w.name);
-            fixes.push(RowMessage::new(
-                "address",
-                if m.needs_review {
-                    "fix-import-address-review"
-                } else {
-                    "fix-import-address-converted"
-                },
-                vec![
-                    ("old", old.to_string()),
-                    ("new", format!("{}, {}", w.name, p.name)),
-                ],
-            ));
-        }
+    if let Some(fix) = located.as_ref().and_then(address_fix) {
+        fixes.push(fix);
     }
 
     let (input, mut findings) =
@@ -572,6 +615,30 @@ pub fn analyse_row(row: &Row, today: Date) -> (RowOutcome, Option<OrganisationIn
     (outcome, input)
 }
 
+/// What reading an address changed, if anything: a province that could not be found, or a
+/// pre-2025 address converted to the 2025 units (to check when the old ward was divided).
+pub(crate) fn address_fix(m: &AddressMatch) -> Option<RowMessage> {
+    if m.province_2025.is_none() {
+        return Some(RowMessage::new("address", "fix-import-address-unknown", vec![]));
+    }
+    let (Some(l), Some(w), Some(p)) = (&m.legacy, m.ward_2025, m.province_2025) else {
+        return None;
+    };
+    let old = l.ward.map_or(l.province.name, |w| w.name);
+    Some(RowMessage::new(
+        "address",
+        if m.needs_review {
+            "fix-import-address-review"
+        } else {
+            "fix-import-address-converted"
+        },
+        vec![
+            ("old", old.to_string()),
+            ("new", format!("{}, {}", w.name, p.name)),
+        ],
+    ))
+}
+
 fn cell_integer(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{}", n as i64)
@@ -588,24 +655,24 @@ pub struct Plan {
     pub rows: Vec<(Option<OrganisationId>, OrganisationInput)>,
 }
 
-/// Reads a file and checks it against the registry of `alliance`.
-/// `progress` is called with (rows done, rows total) while rows are analysed.
-pub async fn plan(
-    store: &Store,
-    alliance: AllianceId,
+/// Reads a file with `columns` and runs `analyse` (with `today`, the bound of dates) on every
+/// data row, on the blocking pool and in parallel (order kept). `progress` is called with (rows done, rows total) meanwhile. The
+/// outer error is a failure of the machinery; the inner one, a file that cannot be read.
+pub(crate) async fn read_rows<T: Send + 'static>(
     bytes: &[u8],
     file_name: &str,
+    columns: &'static [ColumnSpec],
+    analyse: fn(&Row, Date) -> T,
+    today: Date,
     progress: &(dyn Fn(usize, usize) + Sync),
-) -> Result<Result<Plan, FileProblem>, StoreError> {
+) -> Result<Result<(Table, Vec<T>), FileProblem>, StoreError> {
     // Reading and checking rows is CPU work (seconds for 100,000 rows): it runs on the blocking
     // pool so the server keeps answering other requests meanwhile.
     let owned = bytes.to_vec();
     let name = file_name.to_string();
     let (progress_tx, mut progress_rx) = tokio::sync::watch::channel((0usize, 0usize));
-    type Analysed = (Table, Vec<(RowOutcome, Option<OrganisationInput>)>);
-    let work = tokio::task::spawn_blocking(move || -> Result<Analysed, FileProblem> {
-        let table = lienket_office::read_table(&owned, &name, REGISTRY_COLUMNS, &Limits::default())?;
-        let today = today();
+    let work = tokio::task::spawn_blocking(move || -> Result<(Table, Vec<T>), FileProblem> {
+        let table = lienket_office::read_table(&owned, &name, columns, &Limits::default())?;
         let total = table.rows.len();
         // Rows are independent: they are checked on every core, in order-preserving chunks.
         let threads = std::thread::available_parallelism()
@@ -622,7 +689,7 @@ pub async fn plan(
                     scope.spawn(move || {
                         let mut out = Vec::with_capacity(rows.len());
                         for row in rows {
-                            out.push(analyse_row(row, today));
+                            out.push(analyse(row, today));
                             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                             if n % 1000 == 0 {
                                 let _ = progress_tx.send((n, total));
@@ -664,6 +731,24 @@ pub async fn plan(
     };
     let total = table.rows.len();
     progress(total, total);
+    Ok(Ok((table, analysed)))
+}
+
+/// Reads a file and checks it against the registry of `alliance`.
+/// `progress` is called with (rows done, rows total) while rows are analysed.
+pub async fn plan(
+    store: &Store,
+    alliance: AllianceId,
+    bytes: &[u8],
+    file_name: &str,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Result<Plan, FileProblem>, StoreError> {
+    let (table, analysed) =
+        match read_rows(bytes, file_name, REGISTRY_COLUMNS, analyse_row, today(), progress).await? {
+            Ok(x) => x,
+            Err(problem) => return Ok(Err(problem)),
+        };
+    let total = table.rows.len();
 
     let codes: Vec<String> = analysed
         .iter()
@@ -721,30 +806,7 @@ pub async fn plan(
         outcomes.push(outcome);
     }
     let preview = Preview {
-        format: table.format.name().into(),
-        sheet: table.sheet.clone(),
-        header_row: table.header_row,
-        unknown_columns: table.unknown_columns.clone(),
-        skipped: table
-            .skipped
-            .iter()
-            .map(|(row, reason)| {
-                let text = match reason {
-                    SkipReason::Footer { text }
-                    | SkipReason::Signature { text }
-                    | SkipReason::AfterGap { text } => text.clone(),
-                    SkipReason::Blank | SkipReason::RepeatedHeader | SkipReason::ColumnNumbers => {
-                        String::new()
-                    }
-                };
-                (*row, reason.key().to_string(), text)
-            })
-            .collect(),
-        notes: table
-            .notes
-            .iter()
-            .map(|n| RowMessage::new("", n.key, n.args.clone()))
-            .collect(),
+        file: SheetSummary::of(&table),
         ok_rows: outcomes.iter().filter(|r| r.status() == "ok").count(),
         creates: outcomes.iter().filter(|r| r.action == RowAction::Create).count(),
         updates: outcomes.iter().filter(|r| r.action == RowAction::Update).count(),

@@ -12,10 +12,12 @@
 
 pub mod api;
 mod assets;
+pub mod catalog;
 pub mod ctx;
 pub mod error;
 pub mod i18n;
 pub mod import;
+pub mod import_products;
 pub mod metrics;
 pub mod pages;
 pub mod security;
@@ -32,6 +34,15 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use lienket_store::Store;
 
+pub use pages::products::{
+    to_certification as certification_input, to_input as product_input, today_date as pages_today,
+};
+
+/// The full name of a 2025 province ("Thành phố Hà Nội"), or the code when unknown.
+pub fn province_label(code: &str) -> String {
+    pages::province_name(code)
+}
+
 /// Settings of the HTTP layer.
 #[derive(Debug, Clone)]
 pub struct WebConfig {
@@ -43,6 +54,9 @@ pub struct WebConfig {
     pub session_hours: i64,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
+    /// The address the public reaches LiênKết at (`https://lienket.example`), used in QR codes;
+    /// when absent, taken from the request's `Host`.
+    pub public_url: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -52,6 +66,7 @@ impl Default for WebConfig {
             trust_proxy: false,
             session_hours: 12,
             max_body_bytes: 2 * 1024 * 1024,
+            public_url: None,
         }
     }
 }
@@ -67,16 +82,27 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// When this node started.
     pub started: Instant,
+    /// The public catalogue's search index.
+    pub catalog: Arc<catalog::Catalog>,
+    /// Product images and certificates.
+    pub objects: lienket_store::Objects,
 }
 
 impl AppState {
-    /// State over a store.
-    pub fn new(store: Store, config: WebConfig) -> AppState {
+    /// State over a store, its catalogue index and its object store.
+    pub fn new(
+        store: Store,
+        config: WebConfig,
+        catalog: Arc<catalog::Catalog>,
+        objects: lienket_store::Objects,
+    ) -> AppState {
         AppState {
             store,
             config: Arc::new(config),
             metrics: Arc::default(),
             started: Instant::now(),
+            catalog,
+            objects,
         }
     }
 }
@@ -169,8 +195,10 @@ pub async fn serve(
             }
         }
     });
+    let follower = tokio::spawn(Arc::clone(&state.catalog).follow());
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
     janitor.abort();
+    follower.abort();
     result
 }

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use lienket_store::{Actor, DatabaseUrl, Store};
-use lienket_web::{AppState, WebConfig};
+use lienket_web::WebConfig;
 use reqwest::{Client, Response, StatusCode};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, Statement};
 use serde_json::Value;
@@ -555,7 +555,13 @@ pub async fn spawn_app_with(engine: Engine, config: WebConfig) -> TestApp {
         .expect("binding port 0");
     let addr = listener.local_addr().expect("the bound address");
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let state = AppState::new(store.clone(), config);
+    let places = lienket::server::Places {
+        search_index: None,
+        objects: "memory://".into(),
+    };
+    let state = lienket::server::state(store.clone(), config, &places)
+        .await
+        .expect("opening the catalogue");
     tokio::spawn(async move {
         let shutdown = async {
             let _ = rx.await;

@@ -53,5 +53,7 @@ mod faults;
 mod imports;
 mod nodes;
 mod policy;
+mod product_import;
+mod products;
 mod registry;
 mod reports;

@@ -3,11 +3,14 @@
 
 pub mod alliance;
 pub mod api_token;
+pub mod certification;
 pub mod change_log;
 pub mod file;
 pub mod import;
 pub mod login_attempt;
 pub mod organisation;
+pub mod product;
+pub mod product_image;
 pub mod report;
 pub mod session;
 pub mod status_history;

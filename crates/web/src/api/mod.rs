@@ -8,6 +8,7 @@
 mod admin_units;
 mod alliances;
 mod audit;
+mod products;
 mod users;
 
 use axum::routing::get;
@@ -23,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .merge(alliances::routes())
         .merge(users::routes())
         .merge(audit::routes())
+        .merge(products::routes())
         .route("/openapi.json", get(openapi_json))
 }
 
@@ -76,6 +78,11 @@ pub struct FieldError {
         users::list,
         users::create,
         audit::list,
+        products::search,
+        products::get_one,
+        products::bulk_create,
+        products::open_data_json,
+        products::open_data_csv,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldError)),
     modifiers(&BearerAuth),

@@ -1,5 +1,6 @@
-//! Importing the registry from the spreadsheets alliances keep: upload, preview every row's
-//! findings, commit all or nothing; every import is kept with its original file.
+//! Importing from the spreadsheets alliances keep — the registry of organisations, or a list of
+//! OCOP products: upload, preview every row's findings, commit all or nothing; every import is
+//! kept with its original file.
 
 use askama::Template;
 use axum::Router;
@@ -17,7 +18,8 @@ use super::{html, no_store, pager, redirect_with_flash};
 use crate::AppState;
 use crate::ctx::RequestCtx;
 use crate::error::{AppError, AppResult};
-use crate::import::{self, Preview, RowMessage};
+use crate::import::{self, Preview, RowMessage, SheetSummary};
+use crate::import_products::{self, CertificationPlan, MatchedBy, ProducerPlan, ProductPreview};
 
 /// Largest upload accepted on the import route (the reader refuses above 20 MiB with a message).
 const MAX_UPLOAD: usize = 24 * 1024 * 1024;
@@ -29,6 +31,7 @@ pub fn routes() -> Router<AppState> {
             get(list).post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD)),
         )
         .route("/imports/template.xlsx", get(template))
+        .route("/imports/template-products.xlsx", get(template_products))
         .route("/imports/{id}", get(show))
         .route("/imports/{id}/commit", post(commit))
         .route("/imports/{id}/file", get(original))
@@ -40,6 +43,38 @@ pub fn import_status_key(status: &str) -> &'static str {
         "committed" => "import-status-committed",
         "committing" => "import-status-committing",
         _ => "import-status-previewed",
+    }
+}
+
+/// Catalogue key of an import's kind.
+pub fn import_kind_key(kind: &str) -> &'static str {
+    match kind {
+        import_products::KIND => "import-kind-products",
+        _ => "import-kind-registry",
+    }
+}
+
+/// What an upload imports, as chosen on the form (the registry unless it says products).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Registry,
+    Products,
+}
+
+impl Kind {
+    fn parse(raw: &str) -> Kind {
+        if raw.trim() == import_products::KIND {
+            Kind::Products
+        } else {
+            Kind::Registry
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Kind::Registry => "registry",
+            Kind::Products => import_products::KIND,
+        }
     }
 }
 
@@ -147,6 +182,7 @@ async fn upload(
     let mut bytes = Vec::new();
     let mut file_name = String::new();
     let mut chosen: Option<AllianceId> = None;
+    let mut kind = Kind::Registry;
     while let Some(field) = multipart
         .next_field()
         .await
@@ -160,6 +196,9 @@ async fn upload(
                     .await
                     .map_err(|_| AppError::PayloadTooLarge)?
                     .to_vec();
+            }
+            Some("kind") => {
+                kind = Kind::parse(&field.text().await.unwrap_or_default());
             }
             Some("alliance_id") => {
                 chosen = field
@@ -192,23 +231,41 @@ async fn upload(
         )
         .await;
     }
-    let plan = import::plan(&state.store, alliance, &bytes, &file_name, &|_, _| {}).await?;
-    let plan = match plan {
+    let planned = match kind {
+        Kind::Registry => import::plan(&state.store, alliance, &bytes, &file_name, &|_, _| {})
+            .await?
+            .map(|p| {
+                (
+                    p.preview.counts(),
+                    serde_json::to_string(&p.preview),
+                    p.preview.file.format,
+                )
+            }),
+        Kind::Products => import_products::plan(&state.store, alliance, &bytes, &file_name, &|_, _| {})
+            .await?
+            .map(|p| {
+                (
+                    p.preview.counts(),
+                    serde_json::to_string(&p.preview),
+                    p.preview.file.format,
+                )
+            }),
+    };
+    let (counts, report, format) = match planned {
         Ok(p) => p,
         Err(problem) => {
             let msg = ctx.lang.t_args(problem.key, &problem.args);
             return render_list(&state, &ctx, None, Some(msg), StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
-    let counts = plan.preview.counts();
-    let report = serde_json::to_string(&plan.preview).map_err(|e| AppError::Internal(e.into()))?;
-    let content_type = import::content_type(&plan.preview.format);
+    let report = report.map_err(|e| AppError::Internal(e.into()))?;
+    let content_type = import::content_type(&format);
     let saved = state
         .store
         .create_import(
             &ctx.actor(),
             Some(alliance),
-            "registry",
+            kind.as_str(),
             &file_name,
             content_type,
             bytes,
@@ -227,7 +284,10 @@ async fn upload(
 struct RowView {
     row: usize,
     name: String,
+    /// The registration code as read (registry), or the producer and what becomes of it
+    /// (products).
     code: String,
+    plan: String,
     status: &'static str,
     status_label: String,
     messages: Vec<(&'static str, String)>,
@@ -238,10 +298,11 @@ struct RowView {
 struct ShowPage<'a> {
     ctx: &'a RequestCtx,
     i: ImportRecord,
-    preview: Preview,
+    products: bool,
+    file: SheetSummary,
     notes: Vec<String>,
-    creates: usize,
-    updates: usize,
+    /// What the commit will do, one sentence a line.
+    plan: Vec<String>,
     show: String,
     tabs: Vec<(&'static str, String)>,
     rows: Vec<RowView>,
@@ -270,6 +331,46 @@ async fn load(state: &AppState, ctx: &RequestCtx, id: &str) -> AppResult<ImportR
     Ok(i)
 }
 
+/// One row of a preview, whatever was imported.
+struct Shown<'a> {
+    row: usize,
+    name: &'a str,
+    code: String,
+    plan: String,
+    status: &'static str,
+    fixes: &'a [RowMessage],
+    errors: &'a [RowMessage],
+}
+
+/// What a product row's producer becomes, and what happens to its certification.
+fn product_plan(ctx: &RequestCtx, r: &import_products::ProductRow) -> String {
+    let producer = match &r.producer_plan {
+        ProducerPlan::Matched { name, by, .. } => ctx.t1(
+            match by {
+                MatchedBy::Code => "import-producer-matched-code",
+                MatchedBy::Name => "import-producer-matched-name",
+            },
+            "name",
+            name,
+        ),
+        ProducerPlan::New { first_row } if *first_row == r.outcome.row => ctx.t("import-producer-new"),
+        ProducerPlan::New { first_row } => ctx.t1("import-producer-new-again", "row", first_row),
+        ProducerPlan::None => return String::new(),
+    };
+    let product = match r.outcome.action {
+        import::RowAction::Create => ctx.t("import-product-create"),
+        import::RowAction::Update => ctx.t("import-product-update"),
+        import::RowAction::None => String::new(),
+    };
+    let certification = match r.certification {
+        CertificationPlan::Add => ctx.t("import-cert-add"),
+        CertificationPlan::Recorded => ctx.t("import-cert-recorded"),
+        CertificationPlan::Older => ctx.t("import-cert-older"),
+        CertificationPlan::None => ctx.t("import-cert-none"),
+    };
+    format!("{producer} · {product} · {certification}")
+}
+
 async fn show(
     State(state): State<AppState>,
     ctx: RequestCtx,
@@ -277,20 +378,62 @@ async fn show(
     Query(q): Query<ShowQuery>,
 ) -> AppResult<Response> {
     let i = load(&state, &ctx, &id).await?;
-    let preview: Preview = i
-        .report
-        .as_deref()
-        .and_then(|r| serde_json::from_str(r).ok())
-        .unwrap_or_default();
+    let products = i.kind == import_products::KIND;
+    let (registry, product_list): (Preview, ProductPreview) = {
+        let report = i.report.as_deref().unwrap_or_default();
+        if products {
+            (
+                Preview::default(),
+                serde_json::from_str(report).unwrap_or_default(),
+            )
+        } else {
+            (
+                serde_json::from_str(report).unwrap_or_default(),
+                ProductPreview::default(),
+            )
+        }
+    };
     let show = match q.show.as_str() {
         "fixed" | "error" | "all" => q.show.clone(),
         _ if i.rows_error > 0 => "error".into(),
         _ => "fixed".into(),
     };
-    let selected: Vec<&import::RowOutcome> = preview
-        .rows
+    let all_rows: Vec<Shown> = if products {
+        product_list
+            .rows
+            .iter()
+            .map(|r| Shown {
+                row: r.outcome.row,
+                name: &r.outcome.name,
+                code: if r.outcome.code.is_empty() {
+                    r.producer.clone()
+                } else {
+                    format!("{} ({})", r.producer, r.outcome.code)
+                },
+                plan: product_plan(&ctx, r),
+                status: r.status(),
+                fixes: &r.outcome.fixes,
+                errors: &r.outcome.errors,
+            })
+            .collect()
+    } else {
+        registry
+            .rows
+            .iter()
+            .map(|r| Shown {
+                row: r.row,
+                name: &r.name,
+                code: r.code.clone(),
+                plan: String::new(),
+                status: r.status(),
+                fixes: &r.fixes,
+                errors: &r.errors,
+            })
+            .collect()
+    };
+    let selected: Vec<&Shown> = all_rows
         .iter()
-        .filter(|r| show == "all" || r.status() == show)
+        .filter(|r| show == "all" || r.status == show)
         .collect();
     let per_page = 100usize;
     let pages = selected.len().div_ceil(per_page).max(1) as u64;
@@ -301,10 +444,11 @@ async fn show(
         .take(per_page)
         .map(|r| RowView {
             row: r.row,
-            name: r.name.clone(),
+            name: r.name.to_string(),
             code: r.code.clone(),
-            status: r.status(),
-            status_label: ctx.t(&format!("import-row-{}", r.status())),
+            plan: r.plan.clone(),
+            status: r.status,
+            status_label: ctx.t(&format!("import-row-{}", r.status)),
             messages: r
                 .errors
                 .iter()
@@ -320,27 +464,54 @@ async fn show(
         page,
         pages,
     );
+    let all_tab = if products {
+        format!("{} ({})", ctx.t("import-all-rows"), i.rows_total)
+    } else {
+        format!(
+            "{} ({})",
+            ctx.t("import-with-findings"),
+            i.rows_fixed + i.rows_error
+        )
+    };
     let tabs = vec![
         ("error", format!("{} ({})", ctx.t("import-errors"), i.rows_error)),
         ("fixed", format!("{} ({})", ctx.t("import-fixed"), i.rows_fixed)),
-        (
-            "all",
-            format!(
-                "{} ({})",
-                ctx.t("import-with-findings"),
-                i.rows_fixed + i.rows_error
-            ),
-        ),
+        ("all", all_tab),
     ];
-    let notes = preview.notes.iter().map(|n| message(&ctx, n)).collect();
-    let (creates, updates) = (preview.creates, preview.updates);
+    let (file, plan) = if products {
+        let p = &product_list;
+        let products_plan = ctx.lang.t_args(
+            "import-products-plan",
+            &[
+                ("create", p.products_created.to_string()),
+                ("update", p.products_updated.to_string()),
+                ("certifications", p.certifications_added.to_string()),
+            ],
+        );
+        let producers_plan = ctx.lang.t_args(
+            "import-products-producers",
+            &[
+                ("matched", p.producers_matched.to_string()),
+                ("new", p.producers_new.to_string()),
+            ],
+        );
+        (p.file.clone(), vec![products_plan, producers_plan])
+    } else {
+        let registry_plan = format!(
+            "{} {}",
+            ctx.t1("import-plan", "create", registry.creates),
+            ctx.t1("import-plan-update", "update", registry.updates)
+        );
+        (registry.file.clone(), vec![registry_plan])
+    };
+    let notes = file.notes.iter().map(|n| message(&ctx, n)).collect();
     let page = ShowPage {
         ctx: &ctx,
         i,
-        preview,
+        products,
+        file,
         notes,
-        creates,
-        updates,
+        plan,
         show,
         tabs,
         rows,
@@ -372,23 +543,44 @@ async fn commit(
     }
     // The file is read again: the registry may have changed since the preview.
     let file = state.store.get_file(i.file_id).await?;
-    let plan = match import::plan(&state.store, alliance, &file.bytes, &i.file_name, &|_, _| {}).await? {
-        Ok(p) => p,
-        Err(_) => return Err(AppError::BadRequest("err-import-corrupt")),
+    let committed = if i.kind == import_products::KIND {
+        let plan = match import_products::plan(&state.store, alliance, &file.bytes, &i.file_name, &|_, _| {})
+            .await?
+        {
+            Ok(p) => p,
+            Err(_) => return Err(AppError::BadRequest("err-import-corrupt")),
+        };
+        if plan.preview.counts().error > 0 {
+            return Ok(redirect_with_flash(
+                &ctx,
+                &format!("/imports/{}", i.id),
+                "flash-import-has-errors",
+            ));
+        }
+        let done = import_products::commit(&state.store, &ctx.actor(), Some(i.id), alliance, &plan).await;
+        if done.is_ok() {
+            // The catalogue must find the new products on this node's next search.
+            state.catalog.after_write().await;
+        }
+        done.map(|_| "flash-product-import-committed")
+    } else {
+        let plan = match import::plan(&state.store, alliance, &file.bytes, &i.file_name, &|_, _| {}).await? {
+            Ok(p) => p,
+            Err(_) => return Err(AppError::BadRequest("err-import-corrupt")),
+        };
+        if plan.preview.counts().error > 0 {
+            return Ok(redirect_with_flash(
+                &ctx,
+                &format!("/imports/{}", i.id),
+                "flash-import-has-errors",
+            ));
+        }
+        import::commit(&state.store, &ctx.actor(), Some(i.id), alliance, &plan)
+            .await
+            .map(|_| "flash-import-committed")
     };
-    if plan.preview.counts().error > 0 {
-        return Ok(redirect_with_flash(
-            &ctx,
-            &format!("/imports/{}", i.id),
-            "flash-import-has-errors",
-        ));
-    }
-    match import::commit(&state.store, &ctx.actor(), Some(i.id), alliance, &plan).await {
-        Ok(_) => Ok(redirect_with_flash(
-            &ctx,
-            &format!("/imports/{}", i.id),
-            "flash-import-committed",
-        )),
+    match committed {
+        Ok(flash) => Ok(redirect_with_flash(&ctx, &format!("/imports/{}", i.id), flash)),
         Err(StoreError::Conflict) => Ok(redirect_with_flash(
             &ctx,
             &format!("/imports/{}", i.id),
@@ -491,6 +683,60 @@ async fn template(ctx: RequestCtx) -> AppResult<Response> {
     .map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e:?}")))?;
     attachment(
         "mau-nhap-so-thanh-vien.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        bytes,
+    )
+}
+
+async fn template_products(ctx: RequestCtx) -> AppResult<Response> {
+    require_importer(&ctx)?;
+    use lienket_office::{ColumnKind, ExportCell, ExportColumn};
+    let headers = [
+        ("STT", ColumnKind::Integer, 6.0),
+        ("Tên sản phẩm", ColumnKind::Text, 32.0),
+        ("Chủ thể", ColumnKind::Text, 32.0),
+        ("Mã số HTX", ColumnKind::Text, 14.0),
+        ("Địa chỉ", ColumnKind::Text, 40.0),
+        ("Nhóm sản phẩm", ColumnKind::Text, 16.0),
+        ("Bộ sản phẩm", ColumnKind::Text, 10.0),
+        ("Số sao", ColumnKind::Text, 8.0),
+        ("Tổng điểm", ColumnKind::Text, 10.0),
+        ("Số quyết định", ColumnKind::Text, 16.0),
+        ("Ngày quyết định", ColumnKind::Text, 14.0),
+        ("Cấp công nhận", ColumnKind::Text, 12.0),
+    ];
+    let columns: Vec<ExportColumn> = headers
+        .iter()
+        .map(|(h, k, w)| ExportColumn {
+            header: (*h).into(),
+            kind: *k,
+            width: *w,
+        })
+        .collect();
+    let example = vec![
+        ExportCell::Integer(1),
+        ExportCell::Text("Nước mắm cốt cá cơm".into()),
+        ExportCell::Text("Hợp tác xã Nông nghiệp Đông Dư".into()),
+        ExportCell::Text("0109000123".into()),
+        ExportCell::Text("Xã Bát Tràng, Huyện Gia Lâm, Thành phố Hà Nội".into()),
+        ExportCell::Text("Thực phẩm".into()),
+        ExportCell::Text("Bộ 9".into()),
+        ExportCell::Text("4 sao".into()),
+        ExportCell::Text("74,5".into()),
+        ExportCell::Text("858/QĐ-UBND".into()),
+        ExportCell::Text("15/03/2024".into()),
+        ExportCell::Text("Cấp tỉnh".into()),
+    ];
+    let bytes = lienket_office::write_xlsx(
+        &ctx.t("import-template-products-title"),
+        &ctx.t("import-template-products-subtitle"),
+        "Danh sách",
+        &columns,
+        &[example],
+    )
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e:?}")))?;
+    attachment(
+        "mau-danh-sach-san-pham-ocop.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         bytes,
     )

@@ -6,9 +6,11 @@ mod account;
 mod alliances;
 mod audit;
 mod auth;
+pub(crate) mod catalog;
 mod home;
 mod imports;
 mod organisations;
+pub(crate) mod products;
 mod reports;
 mod users;
 
@@ -35,6 +37,8 @@ pub fn routes() -> Router<AppState> {
         .merge(alliances::routes())
         .merge(users::routes())
         .merge(organisations::routes())
+        .merge(catalog::routes())
+        .merge(products::routes())
         .merge(reports::routes())
         .merge(audit::routes())
         .merge(account::routes())
@@ -43,7 +47,7 @@ pub fn routes() -> Router<AppState> {
 /// The import pages, apart from [`routes`]: their upload takes spreadsheets beyond the
 /// app-wide body limit, up to its own.
 pub fn import_routes() -> Router<AppState> {
-    imports::routes()
+    imports::routes().merge(products::upload_routes())
 }
 
 /// Renders a template into a response.
@@ -362,4 +366,14 @@ pub fn date_vn(iso: &str) -> String {
         (Some(y), Some(m), Some(d)) => format!("{d}/{m}/{y}"),
         _ => iso.to_string(),
     }
+}
+
+/// "★★★★" for four stars.
+pub fn star_str(n: &u8) -> String {
+    "★".repeat(usize::from(*n).min(5))
+}
+
+/// OCOP points from tenths: "82,5".
+pub fn points(tenths: &u16) -> String {
+    lienket_domain::ocop::format_points(*tenths)
 }

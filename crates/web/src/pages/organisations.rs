@@ -259,6 +259,7 @@ struct ShowPage<'a> {
     address_2025: String,
     legacy_address: Option<String>,
     history: Vec<StatusChange>,
+    products: Vec<lienket_store::Product>,
     audit: Option<Vec<ChangeEntry>>,
     can_edit: bool,
     can_change_status: bool,
@@ -329,8 +330,10 @@ async fn render_show(
     } else {
         None
     };
+    let products = state.store.products_of(o.id, false).await?;
     let page = ShowPage {
         ctx,
+        products,
         address_2025: address_2025(&o),
         legacy_address: legacy_address(&o),
         can_edit: ctx.can(Action::Update, resource(&o)),

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Catalogue search over 1,000,000 products, side by side with SQLite FTS5 on the same data and
+# the same query list (the 134 labelled queries of the relevance test), 16 concurrent clients:
+# - LiênKết: GET /api/v1/products/search?q=…&limit=10 under wrk (ranked hits, total, four
+#   facets, "did you mean"), over HTTP;
+# - baseline: FTS5 (unicode61, remove_diacritics 2, words OR-ed, bm25 top 10) queried
+#   in-process from 16 threads (bench/fts5-baseline.py): no HTTP, no facets, no count.
+# Also: generation time, index build time, resident memory while serving, and a product page
+# against nginx serving the same page as a static file.
+#
+# Usage: bench/catalog-search.sh [PRODUCTS] [SECONDS]   (defaults 1000000, 20)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+products=${1:-1000000}
+secs=${2:-20}
+orgs=$(( products / 20 > 1000 ? products / 20 : 1000 ))
+for c in wrk nginx; do command -v $c >/dev/null || { echo "$c is needed: apt-get install wrk nginx-light" >&2; exit 1; }; done
+cargo build --release --quiet -p lienket
+bin=target/release/lienket
+dir=$(mktemp -d /tmp/lienket-bench-XXXX)
+pid=""; npid=""
+trap '[ -n "$pid" ] && kill $pid 2>/dev/null; [ -n "$npid" ] && kill $npid 2>/dev/null; rm -rf "$dir"' EXIT
+export LIENKET_LOG=info
+echo "generating $orgs organisations and $products products…"
+/usr/bin/time -f "gen-data: %e s, %M KiB max RSS" $bin gen-data --orgs "$orgs" --products "$products" --data-dir "$dir" 2>&1 | grep -v "^\s*$" | tail -3
+port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+start=$(date +%s.%N)
+$bin serve --data-dir "$dir" --bind "127.0.0.1:$port" > "$dir/serve.log" 2>&1 & pid=$!
+for _ in $(seq 6000); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+ready=$(python3 -c "import time; print(round(time.time() - $start, 1))")
+build_ms=$(grep -o 'catalogue index built.*' "$dir/serve.log" | grep -o 'ms=[0-9]*' | head -1 | cut -d= -f2)
+echo "index: built in ${build_ms:-?} ms; server ready after ${ready} s"
+python3 - crates/search/tests/relevance/queries.tsv > "$dir/search.lua" <<'PY'
+import csv, sys, urllib.parse
+qs = [r["query"] for r in csv.DictReader(open(sys.argv[1], encoding="utf-8"), delimiter="\t")]
+print("local paths = {")
+for q in qs:
+    print('  "/api/v1/products/search?limit=10&q=%s",' % urllib.parse.quote(q))
+print("}\nlocal i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format(\"GET\", paths[(i % #paths) + 1])\nend")
+PY
+for q in "nuoc mam" "mat ong" "che"; do curl -s -o /dev/null "http://127.0.0.1:$port/api/v1/products/search?q=$q"; done  # warm-up
+run() { wrk -t2 -c16 -d"${secs}s" --latency "$@"; }
+echo; echo "== LiênKết search, 134 queries, 16 clients"
+lk=$(run -s "$dir/search.lua" "http://127.0.0.1:$port/")
+echo "$lk" | grep -E "Requests/sec|^ +(50|99)%|Non-2xx"
+rss=$(ps -o rss= -p $pid)
+echo "resident memory while serving: $((rss / 1024)) MiB"
+echo; echo "== baseline: SQLite FTS5 on the same products, same queries, 16 threads"
+fts=$(python3 bench/fts5-baseline.py "$dir/lienket.db" crates/search/tests/relevance/queries.tsv --seconds "$secs")
+echo "$fts"
+# A product page against nginx serving the same page as a static file.
+code=$(curl -s "http://127.0.0.1:$port/api/v1/products/search?q=mat%20ong&limit=1" | python3 -c "import json,sys; print(json.load(sys.stdin)['items'][0]['code'])")
+mkdir -p "$dir/www/p"; curl -s "http://127.0.0.1:$port/p/$code" > "$dir/www/p/$code.html"
+nport=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+cat > "$dir/nginx.conf" <<NGINX
+worker_processes auto; daemon off; pid $dir/nginx.pid; error_log $dir/nginx-error.log;
+events { worker_connections 1024; }
+http { access_log off; default_type text/html;
+  server { listen 127.0.0.1:$nport; root $dir/www; location /p/ { try_files \$uri.html =404; } } }
+NGINX
+nginx -c "$dir/nginx.conf" -p "$dir" & npid=$!
+sleep 1
+echo; echo "== product page /p/$code: LiênKết"
+page=$(run "http://127.0.0.1:$port/p/$code")
+echo "$page" | grep -E "Requests/sec|^ +(50|99)%|Non-2xx"
+echo; echo "== baseline: nginx, the same page as a static file"
+static=$(run "http://127.0.0.1:$nport/p/$code")
+echo "$static" | grep -E "Requests/sec|^ +(50|99)%|Non-2xx"
+python3 - "$lk" "$fts" "$page" "$static" <<'PY'
+import json, re, sys
+def parse(t):
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
+    def ms(p):
+        v, u = re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)", t, re.M).groups()
+        return float(v) * {"us": 0.001, "ms": 1, "s": 1000}[u]
+    return rps, ms(50), ms(99)
+lk, page, static = parse(sys.argv[1]), parse(sys.argv[3]), parse(sys.argv[4])
+fts = json.loads(sys.argv[2])
+print(f"\nsearch: LiênKết {lk[0]:.0f} q/s, p50 {lk[1]:.1f} ms, p99 {lk[2]:.1f} ms (target >= 5x FTS5, p99 <= 20 ms)")
+print(f"search: FTS5    {fts['qps']:.0f} q/s, p50 {fts['p50_ms']:.1f} ms, p99 {fts['p99_ms']:.1f} ms (index built in {fts['build_s']} s)")
+print(f"ratio LiênKết/FTS5: throughput {lk[0]/fts['qps']:.2f}x")
+print(f"product page: LiênKết {page[0]:.0f} req/s (p99 {page[2]:.1f} ms), nginx {static[0]:.0f} req/s: {page[0]/static[0]:.2f}x (target >= 0.6x)")
+PY

@@ -1,0 +1,295 @@
+//! This node's replica of the public catalogue index, kept current from the change log.
+//!
+//! The database is the truth; the index (in the data directory, or in memory) is rebuilt from
+//! it when missing, corrupt or of another schema, and otherwise caught up from the change log
+//! from the id stored in its last commit. Every node follows the log on its own (every second,
+//! and at once after a write on this node), so a product published through one node is found
+//! through every other one moments later.
+//!
+//! On PostgreSQL change-log ids are handed out before commit, so a row with a smaller id can
+//! become visible after a larger one. The follower therefore re-reads a trailing window of ids
+//! behind its high-water mark and skips the ones it has already applied.
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use lienket_domain::ids::{OrganisationId, ProductId};
+use lienket_search::{OpenState, ProductDoc, SearchIndex};
+use lienket_store::{CatalogRow, PRODUCT_ENTITY, Store, StoreError};
+use tokio::sync::{Mutex, Notify};
+
+/// Change-log ids re-read behind the high-water mark (transactions still in flight on PostgreSQL).
+const WINDOW: i64 = 2_000;
+/// Rows read from the change log per round.
+const BATCH: u64 = 5_000;
+/// Products per chunk of a full rebuild.
+const REBUILD_CHUNK: u64 = 5_000;
+
+/// Why the catalogue could not be served.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    /// The index failed.
+    #[error("search index: {0}")]
+    Index(#[from] lienket_search::SearchError),
+    /// A background task failed.
+    #[error("catalogue task: {0}")]
+    Join(#[from] tokio::task::JoinError),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+struct Follow {
+    /// Highest change-log id applied.
+    high: i64,
+    /// Ids applied within the trailing window.
+    seen: BTreeSet<i64>,
+    /// The last day whose certificate expiries have been applied.
+    expiry_day: time::Date,
+}
+
+/// The catalogue index and the state of its follower; share it behind an `Arc`.
+pub struct Catalog {
+    index: Arc<SearchIndex>,
+    store: Store,
+    follow: Mutex<Follow>,
+    wake: Notify,
+}
+
+/// Today in Vietnam (UTC+7): the day certificates expire on.
+pub fn today_vn() -> time::Date {
+    time::OffsetDateTime::now_utc()
+        .to_offset(time::macros::offset!(+7))
+        .date()
+}
+
+fn iso(d: time::Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+/// Whether a certificate ending on `expires_on` (`YYYY-MM-DD`) is valid on `today`.
+pub fn certificate_valid(expires_on: Option<&str>, today: time::Date) -> bool {
+    expires_on.is_some_and(|e| e >= iso(today).as_str())
+}
+
+/// The index document of a published product.
+pub fn to_doc(row: &CatalogRow, today: time::Date) -> ProductDoc {
+    let p = &row.product;
+    let province_code = p
+        .fields
+        .origin_province_code
+        .clone()
+        .or_else(|| row.organisation_province.clone());
+    let province_name = province_code
+        .as_deref()
+        .and_then(|c| lienket_domain::admin_units::units().province_2025(c))
+        .map(|p| p.short_name.to_string());
+    let stars = if certificate_valid(p.cert_expires_on.as_deref(), today) {
+        p.stars
+    } else {
+        None
+    };
+    let mut description = p.fields.description.clone().unwrap_or_default();
+    if let Some(i) = &p.fields.ingredients {
+        description.push(' ');
+        description.push_str(i);
+    }
+    ProductDoc {
+        id: p.id.to_string(),
+        code: p.code.clone(),
+        name: p.fields.name.clone(),
+        producer_id: p.organisation_id.to_string(),
+        producer_name: row.organisation_name.clone(),
+        alliance_code: row.alliance_code.clone(),
+        province_code,
+        province_name,
+        // Filled by the index from the province code (legacy provinces merged into it).
+        legacy_provinces: Vec::new(),
+        group: p.fields.group_code.clone(),
+        set_no: p.fields.set_no,
+        stars,
+        description,
+        published_at: p.published_at.map_or(0, |t| t.unix_timestamp()),
+    }
+}
+
+impl Catalog {
+    /// Opens the index in `dir` (in memory when `None`) and brings it up to date.
+    pub async fn open(store: Store, dir: Option<&Path>) -> Result<Arc<Catalog>, CatalogError> {
+        let (index, state) = match dir {
+            Some(d) => {
+                let d = d.to_path_buf();
+                tokio::task::spawn_blocking(move || SearchIndex::open(&d)).await??
+            }
+            None => (SearchIndex::in_memory()?, OpenState::Fresh),
+        };
+        let today = today_vn();
+        let catalog = Arc::new(Catalog {
+            index: Arc::new(index),
+            store,
+            follow: Mutex::new(Follow {
+                high: 0,
+                seen: BTreeSet::new(),
+                expiry_day: today,
+            }),
+            wake: Notify::new(),
+        });
+        match state {
+            OpenState::Existing { watermark } => {
+                let since = catalog
+                    .store
+                    .change_time(watermark)
+                    .await?
+                    .map_or(today, |t| t.to_offset(time::macros::offset!(+7)).date());
+                let mut f = catalog.follow.lock().await;
+                f.high = watermark;
+                f.expiry_day = since;
+                drop(f);
+                tracing::info!(
+                    watermark,
+                    "catalogue index opened; catching up from the change log"
+                );
+                catalog.sync().await?;
+            }
+            OpenState::Fresh => catalog.rebuild().await?,
+            OpenState::Rebuilt { reason } => {
+                tracing::warn!(%reason, "catalogue index unreadable; rebuilding it from the database");
+                catalog.rebuild().await?;
+            }
+        }
+        Ok(catalog)
+    }
+
+    /// The index, for searches.
+    pub fn index(&self) -> &SearchIndex {
+        &self.index
+    }
+
+    /// Rebuilds the whole index from the database. Products stream from the database into the
+    /// index writer through a bounded channel, so memory stays flat however large the catalogue.
+    pub async fn rebuild(&self) -> Result<(), CatalogError> {
+        let mut f = self.follow.lock().await;
+        let started = std::time::Instant::now();
+        let watermark = self.store.latest_change_id().await?;
+        let today = today_vn();
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<ProductDoc>(4_096);
+        let index = Arc::clone(&self.index);
+        let writer = tokio::task::spawn_blocking(move || {
+            index.replace_all(std::iter::from_fn(|| rx.blocking_recv()), watermark)
+        });
+        let mut count = 0usize;
+        let mut after = 0;
+        let fed: Result<(), StoreError> = async {
+            loop {
+                let rows = self.store.catalog_batch(after, REBUILD_CHUNK).await?;
+                let Some(last) = rows.last() else { break };
+                after = last.product.id.0;
+                for r in &rows {
+                    if tx.send(to_doc(r, today)).await.is_err() {
+                        return Ok(());
+                    }
+                    count += 1;
+                }
+            }
+            Ok(())
+        }
+        .await;
+        drop(tx);
+        let written = writer.await?;
+        if let Err(e) = fed {
+            // The writer committed what it got as if complete: start over from an empty index
+            // that replays the whole change log, rather than serve a partial catalogue as whole.
+            let index = Arc::clone(&self.index);
+            tokio::task::spawn_blocking(move || index.replace_all(std::iter::empty(), 0)).await??;
+            f.high = 0;
+            f.seen.clear();
+            return Err(e.into());
+        }
+        written?;
+        f.high = watermark;
+        f.seen.clear();
+        f.expiry_day = today;
+        tracing::info!(
+            products = count,
+            ms = started.elapsed().as_millis() as u64,
+            "catalogue index built"
+        );
+        Ok(())
+    }
+
+    /// Applies every change not yet applied; returns when the index shows them.
+    pub async fn sync(&self) -> Result<(), CatalogError> {
+        let mut f = self.follow.lock().await;
+        let today = today_vn();
+        loop {
+            let low = (f.high - WINDOW).max(0);
+            let rows = self
+                .store
+                .change_keys_since(low, &[PRODUCT_ENTITY, "organisation"], BATCH)
+                .await?;
+            let fresh: Vec<&(i64, String, String)> = rows.iter().filter(|r| !f.seen.contains(&r.0)).collect();
+            let mut products: HashSet<ProductId> = HashSet::new();
+            let mut organisations: Vec<OrganisationId> = Vec::new();
+            for (_, entity, key) in &fresh {
+                if entity == PRODUCT_ENTITY {
+                    products.extend(key.parse().ok().map(ProductId));
+                } else {
+                    organisations.extend(key.parse().ok().map(OrganisationId));
+                }
+            }
+            if !organisations.is_empty() {
+                products.extend(self.store.product_ids_of(&organisations).await?);
+            }
+            if f.expiry_day < today {
+                // Certificates that ended since the last look lose their stars in the index.
+                let from = iso(f.expiry_day.previous_day().unwrap_or(f.expiry_day));
+                products.extend(self.store.products_expiring_between(&from, &iso(today)).await?);
+            }
+            let new_high = fresh.iter().map(|r| r.0).max().unwrap_or(f.high).max(f.high);
+            if !products.is_empty() || new_high != f.high {
+                let ids: Vec<ProductId> = products.into_iter().collect();
+                let (rows_now, gone) = self.store.catalog_rows(&ids).await?;
+                let docs: Vec<ProductDoc> = rows_now.iter().map(|r| to_doc(r, today)).collect();
+                let deletes: Vec<String> = gone.iter().map(ToString::to_string).collect();
+                let index = Arc::clone(&self.index);
+                tokio::task::spawn_blocking(move || index.apply(docs, deletes, new_high)).await??;
+            }
+            f.expiry_day = today;
+            let more = rows.len() as u64 == BATCH;
+            for (id, _, _) in &rows {
+                f.seen.insert(*id);
+            }
+            f.high = new_high;
+            let floor = f.high - WINDOW;
+            f.seen = f.seen.split_off(&floor);
+            if !more || fresh.is_empty() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Brings the index up to date after a write on this node, so the writer's next search
+    /// sees it; a failure is logged and left to the follower, never failing the write.
+    pub async fn after_write(&self) {
+        if let Err(e) = self.sync().await {
+            tracing::warn!(error = %e, "catalogue index update after a write failed; the follower retries");
+            self.wake.notify_one();
+        }
+    }
+
+    /// Follows the change log until the task is dropped: every second, or when poked.
+    pub async fn follow(self: Arc<Self>) {
+        loop {
+            tokio::select! {
+                () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                () = self.wake.notified() => {}
+            }
+            if let Err(e) = self.sync().await {
+                tracing::warn!(error = %e, "catalogue index could not follow the change log");
+            }
+        }
+    }
+}
