@@ -17,18 +17,27 @@ orgs=$(( products / 20 > 1000 ? products / 20 : 1000 ))
 for c in wrk nginx; do command -v $c >/dev/null || { echo "$c is needed: apt-get install wrk nginx-light" >&2; exit 1; }; done
 cargo build --release --quiet -p lienket
 bin=target/release/lienket
-dir=$(mktemp -d /tmp/lienket-bench-XXXX)
+# LIENKET_BENCH_DIR keeps the generated data between runs (generation takes minutes).
+dir=${LIENKET_BENCH_DIR:-}
+keep=1
+[ -n "$dir" ] || { dir=$(mktemp -d /tmp/lienket-bench-XXXX); keep=0; }
+mkdir -p "$dir"
 pid=""; npid=""
-trap '[ -n "$pid" ] && kill $pid 2>/dev/null; [ -n "$npid" ] && kill $npid 2>/dev/null; rm -rf "$dir"' EXIT
-export LIENKET_LOG=info
-echo "generating $orgs organisations and $products products…"
-/usr/bin/time -f "gen-data: %e s, %M KiB max RSS" $bin gen-data --orgs "$orgs" --products "$products" --data-dir "$dir" 2>&1 | grep -v "^\s*$" | tail -3
+trap '[ -n "$pid" ] && kill $pid 2>/dev/null; [ -n "$npid" ] && kill $npid 2>/dev/null; [ $keep = 1 ] || rm -rf "$dir"' EXIT
+export LIENKET_LOG=info NO_COLOR=1
+if [ -f "$dir/lienket.db" ]; then
+  echo "using the data already in $dir"
+else
+  echo "generating $orgs organisations and $products products…"
+  /usr/bin/time -f "gen-data: %e s, %M KiB max RSS" $bin gen-data --orgs "$orgs" --products "$products" --data-dir "$dir" 2>&1 | tr '\r' '\n' | tail -2
+fi
+rm -rf "$dir/search-index"
 port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 start=$(date +%s.%N)
 $bin serve --data-dir "$dir" --bind "127.0.0.1:$port" > "$dir/serve.log" 2>&1 & pid=$!
 for _ in $(seq 6000); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 ready=$(python3 -c "import time; print(round(time.time() - $start, 1))")
-build_ms=$(grep -o 'catalogue index built.*' "$dir/serve.log" | grep -o 'ms=[0-9]*' | head -1 | cut -d= -f2)
+build_ms=$(sed 's/\x1b\[[0-9;]*m//g' "$dir/serve.log" | grep -o 'catalogue index built.*' | grep -o 'ms=[0-9]*' | head -1 | cut -d= -f2 || true)
 echo "index: built in ${build_ms:-?} ms; server ready after ${ready} s"
 python3 - crates/search/tests/relevance/queries.tsv > "$dir/search.lua" <<'PY'
 import csv, sys, urllib.parse
@@ -38,7 +47,7 @@ for q in qs:
     print('  "/api/v1/products/search?limit=10&q=%s",' % urllib.parse.quote(q))
 print("}\nlocal i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format(\"GET\", paths[(i % #paths) + 1])\nend")
 PY
-for q in "nuoc mam" "mat ong" "che"; do curl -s -o /dev/null "http://127.0.0.1:$port/api/v1/products/search?q=$q"; done  # warm-up
+for q in "nuoc%20mam" "mat%20ong" "che"; do curl -s -o /dev/null "http://127.0.0.1:$port/api/v1/products/search?q=$q"; done  # warm-up
 run() { wrk -t2 -c16 -d"${secs}s" --latency "$@"; }
 echo; echo "== LiênKết search, 134 queries, 16 clients"
 lk=$(run -s "$dir/search.lua" "http://127.0.0.1:$port/")

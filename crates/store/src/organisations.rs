@@ -99,6 +99,8 @@ pub struct OrganisationFilter {
     pub founded_to: Option<String>,
     /// Words to find in the name, code or representative, accents optional.
     pub query: Option<String>,
+    /// With (or without) a published product holding a valid OCOP certification.
+    pub has_ocop_products: Option<bool>,
 }
 
 /// Sort orders of the registry list.

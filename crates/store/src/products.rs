@@ -257,15 +257,41 @@ pub struct NewProduct {
 /// The alphabet of product codes: no 0/O, 1/I/L, so a code read off a label is typed right.
 const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 
-/// A fresh random product code of 8 characters (31⁸ ≈ 8.5·10¹¹ codes; the unique index
-/// catches the rare collision and the insert is retried).
+/// Characters in a product code: 31¹⁰ ≈ 8·10¹⁴ codes, so ten million products collide with
+/// a probability near 6 %, caught by the unique index and retried.
+const CODE_LEN: usize = 10;
+
+/// A fresh random product code.
 fn new_code() -> String {
     let bytes = uuid::Uuid::new_v4().into_bytes();
     bytes
         .iter()
-        .take(8)
+        .take(CODE_LEN)
         .map(|b| CODE_ALPHABET[usize::from(*b) % CODE_ALPHABET.len()] as char)
         .collect()
+}
+
+/// `n` fresh codes, distinct from each other and from every code in the database.
+async fn fresh_codes<C: ConnectionTrait>(c: &C, n: usize) -> Result<Vec<String>, StoreError> {
+    let mut codes: Vec<String> = Vec::with_capacity(n);
+    let mut seen = std::collections::HashSet::with_capacity(n);
+    while codes.len() < n {
+        let candidates: Vec<String> = (codes.len()..n)
+            .map(|_| new_code())
+            .filter(|c| seen.insert(c.clone()))
+            .collect();
+        let taken: std::collections::HashSet<String> = product::Entity::find()
+            .select_only()
+            .column(product::Column::Code)
+            .filter(product::Column::Code.is_in(candidates.iter().cloned()))
+            .into_tuple::<String>()
+            .all(c)
+            .await?
+            .into_iter()
+            .collect();
+        codes.extend(candidates.into_iter().filter(|c| !taken.contains(c)));
+    }
+    Ok(codes)
 }
 
 fn to_record(m: product::Model) -> Product {
@@ -1126,7 +1152,7 @@ impl Store {
         let txn = self.db.begin().await?;
         let now = crate::now();
         for chunk in rows.chunks(400) {
-            let codes: Vec<String> = chunk.iter().map(|_| new_code()).collect();
+            let codes = fresh_codes(&txn, chunk.len()).await?;
             let models = chunk.iter().zip(&codes).map(|(r, code)| {
                 let mut a = product::ActiveModel {
                     code: Set(code.clone()),

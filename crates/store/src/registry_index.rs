@@ -2,7 +2,8 @@
 //! organisations filter, count, sort and page in memory and read only the page's rows.
 //!
 //! Every node keeps its own copy, rebuilt from the database when the change log shows a newer
-//! organisation change than the one it was built from, and at least once a minute (on
+//! organisation or product change than the one it was built from (an organisation "has OCOP
+//! products" when one of its published products holds a valid certification), and at least once a minute (on
 //! PostgreSQL a change-log id can commit after a higher one, so the id alone could miss it).
 //! Rejected: SQL `COUNT(*)` plus `LIKE '%…%'` per request, which scans the whole table twice and
 //! put the list's p99 above a second under 16 concurrent clients.
@@ -16,7 +17,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use tokio::sync::{Mutex, RwLock};
 
 use crate::StoreError;
-use crate::entity::{change_log, organisation};
+use crate::entity::{change_log, organisation, product};
 use crate::organisations::{OrganisationFilter, OrganisationSort};
 
 /// A snapshot is rebuilt at least this often even when the change log shows nothing new.
@@ -36,6 +37,8 @@ struct Entry {
     capital: Option<i64>,
     updated: i64,
     code: Option<Box<str>>,
+    /// Has a published product with a valid OCOP certification.
+    has_ocop: bool,
 }
 
 /// The entries in Vietnamese name order, with the change-log id they reflect.
@@ -81,7 +84,7 @@ async fn latest_change(db: &DatabaseConnection) -> Result<i64, StoreError> {
     let max: Option<Option<i64>> = change_log::Entity::find()
         .select_only()
         .expr(Func::max(Expr::col(change_log::Column::Id)))
-        .filter(change_log::Column::Entity.eq("organisation"))
+        .filter(change_log::Column::Entity.is_in(["organisation", crate::PRODUCT_ENTITY]))
         .into_tuple()
         .one(db)
         .await?;
@@ -124,6 +127,25 @@ async fn build(db: &DatabaseConnection, last_change: i64) -> Result<Snapshot, St
         .into_tuple()
         .all(db)
         .await?;
+    let today = time::OffsetDateTime::now_utc().date();
+    let today = format!(
+        "{:04}-{:02}-{:02}",
+        today.year(),
+        u8::from(today.month()),
+        today.day()
+    );
+    let with_ocop: std::collections::HashSet<i64> = product::Entity::find()
+        .select_only()
+        .column(product::Column::OrganisationId)
+        .distinct()
+        .filter(product::Column::Status.eq("published"))
+        .filter(product::Column::Stars.is_not_null())
+        .filter(product::Column::CertExpiresOn.gte(today))
+        .into_tuple::<i64>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
     let mut search_blob = String::new();
     let mut search_starts = Vec::with_capacity(rows.len());
     let entries = rows
@@ -158,6 +180,7 @@ async fn build(db: &DatabaseConnection, last_change: i64) -> Result<Snapshot, St
                     capital,
                     updated: updated.unix_timestamp_nanos() as i64,
                     code: code.map(Into::into),
+                    has_ocop: with_ocop.contains(&id),
                 }
             },
         )
@@ -188,6 +211,7 @@ impl Entry {
             && f.founded_to
                 .as_deref()
                 .is_none_or(|d| self.founded.as_deref().is_some_and(|x| x <= d))
+            && f.has_ocop_products.is_none_or(|h| self.has_ocop == h)
     }
 }
 
@@ -257,7 +281,8 @@ impl RegistryIndex {
             && filter.sector.is_none()
             && filter.status.is_none()
             && filter.founded_from.is_none()
-            && filter.founded_to.is_none();
+            && filter.founded_to.is_none()
+            && filter.has_ocop_products.is_none();
         let order: Box<dyn DoubleEndedIterator<Item = usize>> =
             match snapshot.orders.iter().find(|(s, _)| *s == sort) {
                 Some((_, positions)) => Box::new(positions.iter().map(|p| *p as usize)),

@@ -6,7 +6,8 @@ use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    TestApp, field_error, form_html, form_values, location, plain, set_value, spawn_app, text,
+    TestApp, count_after, field_error, form_html, form_values, location, plain, row_links, set_value,
+    spawn_app, text,
 };
 
 /// The organisation of the demonstration representative `daidien.htx` (managed by Hà Nội).
@@ -379,5 +380,67 @@ on_both_engines! {
         let (status, page) = app.page(&coordinator, &format!("/products/{id}")).await;
         assert_eq!(status, StatusCode::OK);
         assert!(!page.contains(&format!("action=\"/products/{id}/certifications")), "only the managing alliance certifies");
+    }
+
+    async fn the_registry_filters_organisations_with_valid_ocop_products(engine) {
+        let app = spawn_app(engine).await;
+        let coordinator = app.login("dieuphoi").await;
+        let today = time::OffsetDateTime::now_utc().date();
+        let today = format!("{:04}-{:02}-{:02}", today.year(), u8::from(today.month()), today.day());
+        let with: std::collections::BTreeSet<i64> = app
+            .db
+            .ints(&format!(
+                "SELECT DISTINCT organisation_id FROM products WHERE status = 'published' \
+                 AND stars IS NOT NULL AND cert_expires_on >= '{today}'"
+            ))
+            .await
+            .into_iter()
+            .collect();
+        let all = app.db.scalar("SELECT COUNT(*) FROM organisations").await as u64;
+        assert!(!with.is_empty() && (with.len() as u64) < all, "the demo has both kinds");
+        let (status, page) = app.page(&coordinator, "/organisations?ocop=yes").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(count_after(&page, "Tổng số: "), with.len() as u64);
+        for (href, _) in row_links(&page) {
+            if let Some(id) = href.strip_prefix("/organisations/").and_then(|i| i.parse::<i64>().ok()) {
+                assert!(with.contains(&id), "organisation {id} has no valid OCOP product");
+            }
+        }
+        let (_, page) = app.page(&coordinator, "/organisations?ocop=no").await;
+        assert_eq!(count_after(&page, "Tổng số: "), all - with.len() as u64);
+
+        // A certificate revoked today takes its organisation out of the filter.
+        let org = *with.iter().next().expect("one");
+        let (pid, cid) = {
+            let rows = app
+                .db
+                .ints(&format!(
+                    "SELECT p.id FROM products p WHERE p.organisation_id = {org} AND p.status = 'published' \
+                     AND p.stars IS NOT NULL AND p.cert_expires_on >= '{today}'"
+                ))
+                .await;
+            let pid = rows[0];
+            let cid = app
+                .db
+                .scalar(&format!("SELECT id FROM product_certifications WHERE product_id = {pid} AND state = 'current'"))
+                .await;
+            (pid, cid)
+        };
+        let others = app
+            .db
+            .scalar(&format!(
+                "SELECT COUNT(*) FROM products WHERE organisation_id = {org} AND id <> {pid} AND status = 'published' \
+                 AND stars IS NOT NULL AND cert_expires_on >= '{today}'"
+            ))
+            .await;
+        let staff = app.login("admin").await;
+        let (_, page) = app.page(&staff, &format!("/products/{pid}")).await;
+        let mut form = form_values(form_html(&page, &format!("action=\"/products/{pid}/certifications/{cid}/revoke\"")));
+        set_value(&mut form, "reason", "Không còn đáp ứng tiêu chí");
+        let res = app.post_form(&staff, &format!("/products/{pid}/certifications/{cid}/revoke"), &form).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let (_, page) = app.page(&coordinator, "/organisations?ocop=yes").await;
+        let expected = if others > 0 { with.len() } else { with.len() - 1 };
+        assert_eq!(count_after(&page, "Tổng số: "), expected as u64);
     }
 }

@@ -640,3 +640,6 @@ err-product-import-producer-unaffiliated = This code belongs to an organisation 
 err-product-import-producer-ambiguous = The alliance's registry has { $count } organisations with this name: add the registration code or the address to tell them apart.
 err-product-import-new-producer-needs-name = Code { $value } is not in the registry and the row gives no producer name: no producer can be created.
 err-product-import-duplicate-in-file = The same producer's product is already on row { $row } of the file.
+filter-ocop = OCOP products
+filter-ocop-yes = With valid OCOP products
+filter-ocop-no = Without OCOP products

@@ -640,3 +640,6 @@ err-product-import-producer-unaffiliated = Mã số này thuộc một tổ ch�
 err-product-import-producer-ambiguous = Sổ của Liên minh có { $count } tổ chức cùng tên này: hãy ghi mã số HTX hoặc địa chỉ để phân biệt.
 err-product-import-new-producer-needs-name = Mã số { $value } chưa có trong sổ và dòng không ghi tên chủ thể: không thể tạo chủ thể mới.
 err-product-import-duplicate-in-file = Sản phẩm này của cùng chủ thể đã có ở dòng { $row } của tệp.
+filter-ocop = Sản phẩm OCOP
+filter-ocop-yes = Có sản phẩm OCOP còn hiệu lực
+filter-ocop-no = Chưa có sản phẩm OCOP

@@ -55,6 +55,8 @@ pub struct ListQuery {
     pub founded_from: String,
     /// Founded to (dd/mm/yyyy or a year).
     pub founded_to: String,
+    /// `yes`: with OCOP products; `no`: without.
+    pub ocop: String,
     /// name, code, founded, members, capital, updated.
     pub sort: String,
     /// asc or desc.
@@ -100,6 +102,11 @@ impl ListQuery {
             founded_from,
             founded_to,
             query: Some(self.q.chars().take(200).collect::<String>()).filter(|q| !q.trim().is_empty()),
+            has_ocop_products: match self.ocop.as_str() {
+                "yes" => Some(true),
+                "no" => Some(false),
+                _ => None,
+            },
         };
         (filter, notice)
     }
@@ -128,6 +135,7 @@ impl ListQuery {
             ("status", &self.status),
             ("founded_from", &self.founded_from),
             ("founded_to", &self.founded_to),
+            ("ocop", &self.ocop),
         ]
         .iter()
         .filter(|(_, v)| !v.is_empty())
