@@ -804,9 +804,12 @@ async fn upload_image(
         )
         .await;
     }
-    let original = bytes.clone();
-    let processed = tokio::task::spawn_blocking(move || {
-        lienket_office::image::process(&bytes, &lienket_office::image::ImageLimits::default())
+    // The upload moves into the worker and comes back with its renditions: no copy of up to
+    // 10 MB per request.
+    let (original, processed) = tokio::task::spawn_blocking(move || {
+        let processed =
+            lienket_office::image::process(&bytes, &lienket_office::image::ImageLimits::default());
+        (bytes, processed)
     })
     .await
     .map_err(|e| AppError::Internal(e.into()))?;
