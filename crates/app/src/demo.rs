@@ -136,6 +136,13 @@ pub async fn seed(store: &Store) -> anyhow::Result<()> {
             .create_organisation(&actor, alliance(alliance_code), &input)
             .await?;
         first_org.get_or_insert(org.id);
+        // Two Hải Phòng members that sell through Hà Nội also joined the Hà Nội alliance.
+        if *alliance_code == "HP" && (name.contains("Vải thiều") || name.contains("Miến dong")) {
+            let hn = alliance("HN").context("demo alliance HN")?;
+            store
+                .add_membership(&actor, org.id, hn, Some((2024, 3, 15)))
+                .await?;
+        }
     }
     let mut rng = crate::datagen::Lcg::new(2023);
     let mut generated = Vec::new();

@@ -339,3 +339,72 @@ async fn a_visitor_on_a_phone_searches_the_catalogue_and_opens_a_product() {
     driver.screenshot("product-phone.png").await;
     driver.cmd(reqwest::Method::DELETE, "", Value::Null).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_upload_a_register_with_visible_progress_and_commit_it_once() {
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    let (base, _stop) = spawn_demo().await;
+    // A 5,000-row register as CSV, the way Excel saves "CSV UTF-8".
+    let mut csv = String::from(
+        "\u{feff}STT,Mã số thuế,Tên HTX,Loại hình,Lĩnh vực,Ngày thành lập,Số thành viên,Vốn điều lệ,Địa chỉ\r\n",
+    );
+    for i in 0..5000 {
+        csv.push_str(&format!(
+            "{},01097{i:05},Hợp tác xã Thử nghiệm Số {i},Hợp tác xã,Nông nghiệp,12/05/2021,9,\"500.000.000\",\"Phường Ba Đình, Thành phố Hà Nội\"\r\n",
+            i + 1
+        ));
+    }
+    let file = std::env::temp_dir().join(format!("lienket-upload-{}.csv", free_port()));
+    std::fs::write(&file, csv).expect("write the register");
+
+    driver.goto(&format!("{base}/login?next=/imports")).await;
+    driver.type_into("#username", "canbo.hanoi").await;
+    driver.type_into("#password", lienket::demo::DEMO_PASSWORD).await;
+    driver.click("form.form button[type=submit]").await;
+    driver.wait_for_path("/imports").await;
+    // Remember every label the progress line shows (sessionStorage outlives the page swap).
+    driver
+        .js("const box = document.querySelector('.upload-progress'); \
+             sessionStorage.setItem('seen', ''); \
+             new MutationObserver(() => { if (!box.hidden) sessionStorage.setItem('seen', \
+               sessionStorage.getItem('seen') + '|' + box.textContent.trim()); }) \
+               .observe(box, {subtree: true, childList: true, characterData: true, attributes: true}); \
+             return null")
+        .await;
+    driver
+        .type_into("#file", file.to_str().expect("a UTF-8 path"))
+        .await;
+    driver.click("form[data-progress] button[type=submit]").await;
+    let total = driver
+        .wait_for(
+            "return location.pathname.startsWith('/imports/') ? \
+             document.querySelector('.figure .num').textContent : null",
+        )
+        .await;
+    assert_eq!(total.as_str(), Some("5000"), "every row was read");
+    let seen = driver.js("return sessionStorage.getItem('seen')").await;
+    let seen = seen.as_str().unwrap_or_default().to_string();
+    assert!(
+        seen.contains("Đang tải tệp lên"),
+        "the upload share was shown: {seen}"
+    );
+    driver.screenshot("import-preview.png").await;
+
+    // The commit button cannot be pressed twice.
+    driver.click("form[data-busy] button[type=submit]").await;
+    let flash = driver
+        .wait_for(
+            "const a = document.querySelector('.flash'); \
+             return a && a.textContent.includes('Đã ghi') ? a.textContent : null",
+        )
+        .await;
+    assert_eq!(flash.as_str(), Some("Đã ghi toàn bộ tệp vào sổ thành viên."));
+    let status = driver
+        .js("return document.querySelector('main p strong').textContent")
+        .await;
+    assert_eq!(status.as_str(), Some("Đã ghi vào sổ"), "the import is committed");
+    let _ = std::fs::remove_file(&file);
+    driver.cmd(reqwest::Method::DELETE, "", Value::Null).await;
+}

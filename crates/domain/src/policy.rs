@@ -38,7 +38,7 @@ pub enum Action {
 
 /// What the action is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Resource {
+pub enum Resource<'a> {
     /// The public directory of alliances.
     Alliances,
     /// One alliance's record.
@@ -47,8 +47,10 @@ pub enum Resource {
     Organisation {
         /// The organisation.
         id: OrganisationId,
-        /// The alliance it is a member of, if any.
+        /// The alliance that manages it, if any.
         alliance: Option<AllianceId>,
+        /// Other alliances it is a member of: their staff may read it.
+        member_of: &'a [AllianceId],
     },
     /// The member registry as a whole: listing organisations, registering new ones.
     Registry,
@@ -75,7 +77,7 @@ impl Principal {
 }
 
 /// Decides whether `principal` may perform `action` on `resource`.
-pub fn can(principal: &Principal, action: Action, resource: Resource) -> bool {
+pub fn can(principal: &Principal, action: Action, resource: Resource<'_>) -> bool {
     use Action::*;
     use Resource as R;
     let Principal::User { id: me, role } = *principal else {
@@ -97,9 +99,19 @@ pub fn can(principal: &Principal, action: Action, resource: Resource) -> bool {
         (R::Registry, View) => matches!(role, Role::Coordinator | Role::AllianceStaff { .. }),
         (R::Registry, Create) => matches!(role, Role::AllianceStaff { .. }),
         (R::Registry, _) => false,
-        (R::Organisation { id, alliance }, _) => match role {
+        (
+            R::Organisation {
+                id,
+                alliance,
+                member_of,
+            },
+            _,
+        ) => match role {
             Role::Coordinator => matches!(action, View | Update),
-            Role::AllianceStaff { alliance: mine } => alliance == Some(mine),
+            // A member alliance reads the record; the managing alliance keeps it.
+            Role::AllianceStaff { alliance: mine } => {
+                alliance == Some(mine) || (action == View && member_of.contains(&mine))
+            }
             // Representatives keep their own record and reports; reviewing is the alliance's.
             Role::OrganisationRep { organisation } => id == organisation && matches!(action, View | Update),
             Role::Admin => true,
@@ -135,14 +147,26 @@ mod tests {
         let can_tho_coop = Resource::Organisation {
             id: OrganisationId(9),
             alliance: Some(CT),
+            member_of: &[],
         };
         let ha_noi_coop = Resource::Organisation {
             id: OrganisationId(10),
             alliance: Some(HN),
+            member_of: &[],
         };
         assert!(!can(&staff, Action::Update, can_tho_coop));
         assert!(can(&staff, Action::Update, ha_noi_coop));
         assert!(can(&staff, Action::Update, Resource::Alliance(HN)));
+        // A Cần Thơ union that also joined the Hà Nội alliance: Hà Nội reads it, Cần Thơ keeps it.
+        let union = Resource::Organisation {
+            id: OrganisationId(11),
+            alliance: Some(CT),
+            member_of: &[HN],
+        };
+        assert!(can(&staff, Action::View, union));
+        assert!(!can(&staff, Action::Update, union));
+        assert!(!can(&staff, Action::Review, union));
+        assert!(!can(&staff, Action::View, can_tho_coop));
         assert!(!can(&staff, Action::Update, Resource::Alliance(CT)));
     }
 
@@ -151,6 +175,7 @@ mod tests {
         let own = Resource::Organisation {
             id: OrganisationId(10),
             alliance: Some(HN),
+            member_of: &[],
         };
         let rep = user(Role::OrganisationRep {
             organisation: OrganisationId(10),
@@ -179,7 +204,8 @@ mod tests {
             Action::Update,
             Resource::Organisation {
                 id: OrganisationId(10),
-                alliance: Some(HN)
+                alliance: Some(HN),
+                member_of: &[],
             }
         ));
         assert!(!can(
@@ -187,7 +213,8 @@ mod tests {
             Action::View,
             Resource::Organisation {
                 id: OrganisationId(11),
-                alliance: Some(HN)
+                alliance: Some(HN),
+                member_of: &[],
             }
         ));
         assert!(!can(&rep, Action::View, Resource::Dashboard));

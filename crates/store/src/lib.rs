@@ -18,6 +18,7 @@ mod entity;
 mod error;
 mod files;
 mod imports;
+mod memberships;
 pub mod migrate;
 mod objects;
 mod organisations;
@@ -39,6 +40,7 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
 pub use changes::{ChangeFilter, Op};
 pub use error::StoreError;
 pub use imports::{ExistingOrganisation, ImportCounts, ImportRecord};
+pub use memberships::Membership;
 pub use objects::Objects;
 pub use organisations::{Organisation, OrganisationFilter, OrganisationSort, StatusChange};
 pub use product_import::{

@@ -53,6 +53,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "products",
         statements: products,
     },
+    Migration {
+        version: 7,
+        name: "memberships",
+        statements: memberships,
+    },
 ];
 
 /// The newest schema version this binary knows.
@@ -695,4 +700,40 @@ fn products(backend: DatabaseBackend) -> Vec<Statement> {
     ];
     out.extend(indexes.iter().map(|i| backend.build(i)));
     out
+}
+
+/// Membership of an organisation in alliances other than the one that manages it.
+fn memberships(backend: DatabaseBackend) -> Vec<Statement> {
+    let table = Table::create()
+        .table("organisation_memberships")
+        .col(id())
+        .col(big("organisation_id"))
+        .col(big("alliance_id"))
+        .col(opt_text("joined_on", 10))
+        .col(text("actor_name", 120))
+        .col(ts("created_at"))
+        .foreign_key(&mut fk(
+            "organisation_id",
+            "organisations",
+            ForeignKeyAction::Cascade,
+        ))
+        .foreign_key(&mut fk("alliance_id", "alliances", ForeignKeyAction::Restrict))
+        .to_owned();
+    let unique = Index::create()
+        .name("ux_memberships_org_alliance")
+        .table("organisation_memberships")
+        .col("organisation_id")
+        .col("alliance_id")
+        .unique()
+        .to_owned();
+    let by_alliance = Index::create()
+        .name("ix_memberships_alliance")
+        .table("organisation_memberships")
+        .col("alliance_id")
+        .to_owned();
+    vec![
+        backend.build(&table),
+        backend.build(&unique),
+        backend.build(&by_alliance),
+    ]
 }

@@ -21,6 +21,8 @@ pub struct Organisation {
     pub id: OrganisationId,
     /// Managing alliance.
     pub alliance_id: Option<AllianceId>,
+    /// Other alliances it is a member of.
+    pub member_of: Vec<AllianceId>,
     /// Legal kind.
     pub kind: OrgKind,
     /// Registration code (mã số HTX).
@@ -62,6 +64,17 @@ pub struct Organisation {
     /// Last change.
     #[serde(with = "time::serde::rfc3339")]
     pub updated_at: time::OffsetDateTime,
+}
+
+impl Organisation {
+    /// The organisation as the policy sees it.
+    pub fn resource(&self) -> lienket_domain::policy::Resource<'_> {
+        lienket_domain::policy::Resource::Organisation {
+            id: self.id,
+            alliance: self.alliance_id,
+            member_of: &self.member_of,
+        }
+    }
 }
 
 /// One change of status.
@@ -129,6 +142,7 @@ fn to_record(m: organisation::Model) -> Organisation {
     Organisation {
         id: OrganisationId(m.id),
         alliance_id: m.alliance_id.map(AllianceId),
+        member_of: Vec::new(),
         kind: OrgKind::parse(&m.kind).unwrap_or(OrgKind::Cooperative),
         registration_code: m.registration_code,
         name: m.name,
@@ -229,20 +243,31 @@ impl Store {
 
     /// One organisation.
     pub async fn get_organisation(&self, id: OrganisationId) -> Result<Organisation, StoreError> {
-        organisation::Entity::find_by_id(id.0)
+        let m = organisation::Entity::find_by_id(id.0)
             .one(&self.db)
             .await?
-            .map(to_record)
-            .ok_or(StoreError::NotFound)
+            .ok_or(StoreError::NotFound)?;
+        Ok(self.with_memberships(vec![to_record(m)]).await?.remove(0))
     }
 
     /// The organisation with this registration code.
     pub async fn organisation_by_code(&self, code: &str) -> Result<Option<Organisation>, StoreError> {
-        Ok(organisation::Entity::find()
+        let found = organisation::Entity::find()
             .filter(organisation::Column::RegistrationCode.eq(code))
             .one(&self.db)
             .await?
-            .map(to_record))
+            .map(to_record);
+        Ok(self.with_memberships(found.into_iter().collect()).await?.pop())
+    }
+
+    /// Fills in each record's other alliances.
+    async fn with_memberships(&self, mut items: Vec<Organisation>) -> Result<Vec<Organisation>, StoreError> {
+        let ids: Vec<i64> = items.iter().map(|o| o.id.0).collect();
+        let mut of = crate::memberships::member_of(&self.db, &ids).await?;
+        for o in &mut items {
+            o.member_of = of.remove(&o.id.0).unwrap_or_default();
+        }
+        Ok(items)
     }
 
     /// Saves changes made from `expected_version`; `Conflict` when someone saved first.
@@ -382,6 +407,7 @@ impl Store {
             .filter_map(|id| by_id.remove(id))
             .map(to_record)
             .collect();
+        let items = self.with_memberships(items).await?;
         Ok(Page {
             items,
             total,

@@ -12,12 +12,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use lienket_domain::organisation::{OrgKind, OrgStatus, Sector};
-use sea_orm::sea_query::{Expr, Func};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Statement,
+};
 use tokio::sync::{Mutex, RwLock};
 
 use crate::StoreError;
-use crate::entity::{change_log, organisation, product};
+use crate::entity::{organisation, product};
 use crate::organisations::{OrganisationFilter, OrganisationSort};
 
 /// A snapshot is rebuilt at least this often even when the change log shows nothing new.
@@ -28,6 +30,8 @@ const MAX_AGE: Duration = Duration::from_secs(60);
 struct Entry {
     id: i64,
     alliance: Option<i64>,
+    /// Other alliances it is a member of (usually none).
+    member_of: Box<[i64]>,
     province: Option<Box<str>>,
     kind: Option<OrgKind>,
     sector: Option<Sector>,
@@ -81,14 +85,20 @@ pub(crate) struct RegistryIndex {
 }
 
 async fn latest_change(db: &DatabaseConnection) -> Result<i64, StoreError> {
-    let max: Option<Option<i64>> = change_log::Entity::find()
-        .select_only()
-        .expr(Func::max(Expr::col(change_log::Column::Id)))
-        .filter(change_log::Column::Entity.is_in(["organisation", crate::PRODUCT_ENTITY]))
-        .into_tuple()
-        .one(db)
+    // One indexed look-up per entity: with `entity IN (…)` SQLite walks every matching entry
+    // of the index instead of jumping to the last one.
+    let sql = format!(
+        "SELECT MAX(m) FROM (SELECT MAX(id) AS m FROM change_log WHERE entity = 'organisation' \
+         UNION ALL SELECT MAX(id) AS m FROM change_log WHERE entity = '{}') latest",
+        crate::PRODUCT_ENTITY
+    );
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
         .await?;
-    Ok(max.flatten().unwrap_or(0))
+    Ok(row
+        .and_then(|r| r.try_get_by_index::<Option<i64>>(0).ok())
+        .flatten()
+        .unwrap_or(0))
 }
 
 async fn build(db: &DatabaseConnection, last_change: i64) -> Result<Snapshot, StoreError> {
@@ -146,6 +156,7 @@ async fn build(db: &DatabaseConnection, last_change: i64) -> Result<Snapshot, St
         .await?
         .into_iter()
         .collect();
+    let mut member_of = crate::memberships::all_memberships(db).await?;
     let mut search_blob = String::new();
     let mut search_starts = Vec::with_capacity(rows.len());
     let entries = rows
@@ -171,6 +182,7 @@ async fn build(db: &DatabaseConnection, last_change: i64) -> Result<Snapshot, St
                 Entry {
                     id,
                     alliance,
+                    member_of: member_of.remove(&id).unwrap_or_default().into(),
                     province: province.map(Into::into),
                     kind: OrgKind::parse(&kind),
                     sector: Sector::parse(&sector),
@@ -198,7 +210,8 @@ async fn build(db: &DatabaseConnection, last_change: i64) -> Result<Snapshot, St
 
 impl Entry {
     fn matches(&self, f: &OrganisationFilter) -> bool {
-        f.alliance.is_none_or(|a| self.alliance == Some(a.0))
+        f.alliance
+            .is_none_or(|a| self.alliance == Some(a.0) || self.member_of.contains(&a.0))
             && f.province_code
                 .as_deref()
                 .is_none_or(|p| self.province.as_deref() == Some(p))

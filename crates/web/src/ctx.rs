@@ -74,12 +74,12 @@ impl RequestCtx {
     }
 
     /// Whether the policy allows this (for showing or hiding links).
-    pub fn can(&self, action: Action, resource: Resource) -> bool {
+    pub fn can(&self, action: Action, resource: Resource<'_>) -> bool {
         policy::can(&self.principal(), action, resource)
     }
 
     /// Fails unless the policy allows this: sign-in first for visitors, forbidden for users.
-    pub fn require(&self, action: Action, resource: Resource) -> Result<(), AppError> {
+    pub fn require(&self, action: Action, resource: Resource<'_>) -> Result<(), AppError> {
         if self.can(action, resource) {
             Ok(())
         } else if self.user().is_none() {

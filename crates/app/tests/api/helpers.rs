@@ -974,6 +974,14 @@ impl TestDb {
     }
 }
 
+/// SQL condition on `organisations`: managed by the alliance or a member of it.
+pub fn in_alliance(alliance: i64) -> String {
+    format!(
+        "(alliance_id = {alliance} OR id IN \
+         (SELECT organisation_id FROM organisation_memberships WHERE alliance_id = {alliance}))"
+    )
+}
+
 impl TestApp {
     /// The id of a demonstration organisation, by exact name.
     pub async fn organisation_id(&self, name: &str) -> i64 {

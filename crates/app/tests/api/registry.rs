@@ -9,8 +9,8 @@ use reqwest::{Client, StatusCode};
 use serde_json::Value;
 
 use crate::helpers::{
-    TestApp, alerts, between, count_after, field_error, fields_with_errors, form_html, form_values, location,
-    row_links, set_value, spawn_app, value_of,
+    TestApp, alerts, between, count_after, field_error, fields_with_errors, form_html, form_values,
+    in_alliance, location, row_links, set_value, spawn_app, value_of,
 };
 
 /// The count line of the registry list.
@@ -137,7 +137,11 @@ on_both_engines! {
         let app = spawn_app(engine).await;
         let staff = app.login("canbo.hanoi").await;
         let (hn, ct) = (app.alliance_id("HN").await, app.alliance_id("CT").await);
-        let own = db_ids(&app, &format!("SELECT id FROM organisations WHERE alliance_id = {hn}")).await;
+        let own = db_ids(
+            &app,
+            &format!("SELECT id FROM organisations WHERE {}", in_alliance(hn)),
+        )
+        .await;
         let everyone = app.db.scalar("SELECT COUNT(*) FROM organisations").await;
         assert!(
             !own.is_empty() && (own.len() as i64) < everyone,
@@ -167,13 +171,94 @@ on_both_engines! {
         assert_eq!(status, StatusCode::OK, "{page}");
     }
 
+    async fn an_organisation_that_joins_a_second_alliance_is_listed_and_readable_there_but_kept_by_its_own(engine) {
+        let app = spawn_app(engine).await;
+        let (hn, ct) = (app.alliance_id("HN").await, app.alliance_id("CT").await);
+        let ha_noi = app.login("canbo.hanoi").await;
+        let can_tho = app.new_staff("canbo.cantho", "CT").await;
+        let rice = app.organisation_id("Hợp tác xã Gạo sạch Phong Điền").await;
+        let joined = || async {
+            let rows = list_all(&app, &ha_noi, "").await;
+            ids(&rows).contains(&rice)
+        };
+        assert!(!joined().await, "a Cần Thơ member is not on the Hà Nội list before it joins");
+        let (status, _) = app.page(&ha_noi, &format!("/organisations/{rice}")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+
+        // Only its managing alliance records the membership: Hà Nội cannot admit it by itself.
+        let join = |client: &Client, alliance: i64, date: &str| {
+            let (client, app, date) = (client.clone(), &app, date.to_string());
+            async move {
+                let path = format!("/organisations/{rice}");
+                let csrf = app.csrf(&client, "/").await;
+                let fields = vec![
+                    ("_csrf".to_string(), csrf),
+                    ("alliance".to_string(), alliance.to_string()),
+                    ("joined_on".to_string(), date),
+                ];
+                let res = app.post_form(&client, &format!("{path}/memberships"), &fields).await;
+                let status = res.status();
+                (status, res.text().await.unwrap_or_default())
+            }
+        };
+        let (status, _) = join(&ha_noi, hn, "").await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, page) = join(&can_tho, hn, "31/02/2024").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "an impossible date: {page}");
+        assert!(alerts(&page).iter().any(|a| a.contains("ngày/tháng/năm")), "{:?}", alerts(&page));
+        let (status, page) = join(&can_tho, ct, "").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "its own managing alliance: {page}");
+        assert!(alerts(&page).iter().any(|a| a.contains("đã là thành viên")), "{:?}", alerts(&page));
+        let (status, page) = join(&can_tho, hn, "15/03/2024").await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+        let (status, page) = join(&can_tho, hn, "").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "twice: {page}");
+        assert!(alerts(&page).iter().any(|a| a.contains("đã là thành viên")), "{:?}", alerts(&page));
+        assert_eq!(
+            app.db
+                .scalar(&format!("SELECT COUNT(*) FROM organisation_memberships WHERE organisation_id = {rice}"))
+                .await,
+            1
+        );
+
+        // Hà Nội now lists it (also under its own alliance filter) and reads it, but cannot change it.
+        assert!(joined().await, "the Hà Nội list shows the new member");
+        let (status, page) = app.page(&ha_noi, &format!("/organisations/{rice}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("15/03/2024"), "the joining date is shown");
+        assert!(!page.contains("/memberships\""), "Hà Nội gets no membership form");
+        let (status, _) = app.page(&ha_noi, &format!("/organisations/{rice}/edit")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let changes = org_changes(&app, rice, "update").await;
+        let (_, before, after) = changes.last().expect("the membership is in the audit trail");
+        assert_eq!(before["member_of"], serde_json::json!([]));
+        assert_eq!(after["member_of"], serde_json::json!(["HN"]));
+
+        // The managing alliance ends it; Hà Nội loses sight of it again.
+        let csrf = app.csrf(&can_tho, "/").await;
+        let res = app
+            .post_form(
+                &can_tho,
+                &format!("/organisations/{rice}/memberships/{hn}/remove"),
+                &[("_csrf".to_string(), csrf)],
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert!(!joined().await, "the Hà Nội list drops a member that left");
+        let (status, _) = app.page(&ha_noi, &format!("/organisations/{rice}")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+
     async fn the_search_finds_che_whether_typed_without_accents_or_in_capitals(engine) {
         let app = spawn_app(engine).await;
         let staff = app.login("canbo.hanoi").await;
         let hn = app.alliance_id("HN").await;
         let expected = db_ids(
             &app,
-            &format!("SELECT id FROM organisations WHERE alliance_id = {hn} AND search_folded LIKE '%che%'"),
+            &format!(
+                "SELECT id FROM organisations WHERE search_folded LIKE '%che%' AND {}",
+                in_alliance(hn)
+            ),
         )
         .await;
         let phu_thinh = app.organisation_id("Hợp tác xã Chè Phú Thịnh").await;
@@ -243,7 +328,7 @@ on_both_engines! {
         let hn = app.alliance_id("HN").await;
         let of_hn = app
             .db
-            .scalar(&format!("SELECT COUNT(*) FROM organisations WHERE alliance_id = {hn}"))
+            .scalar(&format!("SELECT COUNT(*) FROM organisations WHERE {}", in_alliance(hn)))
             .await as usize;
         assert!(of_hn > 50, "Hà Nội needs two pages");
         let page = list(&app, &coordinator, &format!("alliance={hn}")).await;

@@ -8,6 +8,7 @@ pub mod change_log;
 pub mod file;
 pub mod import;
 pub mod login_attempt;
+pub mod membership;
 pub mod organisation;
 pub mod product;
 pub mod product_image;

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use lienket_domain::ids::OrganisationId;
-use lienket_domain::policy::{Action, Resource};
+use lienket_domain::policy::Action;
 use lienket_domain::product::{CertificationForm, ProductForm, ProductStatus};
 use lienket_domain::validate::{Finding, Findings};
 use lienket_store::{NewProduct, Product, ProductListItem, StoreError};
@@ -340,13 +340,7 @@ pub async fn bulk_create(
                     .get_organisation(OrganisationId(item.organisation_id))
                     .await
                 {
-                    Ok(o) => ctx.can(
-                        Action::Update,
-                        Resource::Organisation {
-                            id: o.id,
-                            alliance: o.alliance_id,
-                        },
-                    ),
+                    Ok(o) => ctx.can(Action::Update, o.resource()),
                     Err(StoreError::NotFound) => false,
                     Err(e) => return Err(e.into()),
                 };

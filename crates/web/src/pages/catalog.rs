@@ -319,13 +319,7 @@ async fn public_product(
         .await?
         .ok_or(AppError::NotFound)?;
     let org = state.store.get_organisation(product.organisation_id).await?;
-    let may_edit = ctx.can(
-        lienket_domain::policy::Action::Update,
-        lienket_domain::policy::Resource::Organisation {
-            id: org.id,
-            alliance: org.alliance_id,
-        },
-    );
+    let may_edit = ctx.can(lienket_domain::policy::Action::Update, org.resource());
     match product.status.as_str() {
         "published" => Ok((product, org)),
         "withdrawn" if !may_edit => Err(AppError::Gone("product-gone")),

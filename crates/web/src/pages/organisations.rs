@@ -33,6 +33,11 @@ pub fn routes() -> Router<AppState> {
         .route("/organisations/{id}", get(show))
         .route("/organisations/{id}/edit", get(edit_form).post(update))
         .route("/organisations/{id}/status", post(change_status))
+        .route("/organisations/{id}/memberships", post(add_membership))
+        .route(
+            "/organisations/{id}/memberships/{alliance}/remove",
+            post(remove_membership),
+        )
 }
 
 /// The list's query string: filters, sort and page, all as typed.
@@ -251,13 +256,6 @@ fn parse_id(raw: &str) -> Result<OrganisationId, AppError> {
     raw.parse().map_err(|_| AppError::NotFound)
 }
 
-fn resource(o: &Organisation) -> Resource {
-    Resource::Organisation {
-        id: o.id,
-        alliance: o.alliance_id,
-    }
-}
-
 #[derive(Template)]
 #[template(path = "organisation.html")]
 struct ShowPage<'a> {
@@ -273,6 +271,17 @@ struct ShowPage<'a> {
     can_change_status: bool,
     statuses: Vec<(String, String)>,
     status_error: Option<String>,
+    /// Other alliances: (alliance, since `dd/mm/yyyy`, recorded by).
+    memberships: Vec<(Alliance, Option<String>, String)>,
+    /// Alliances it could join, when the viewer may record memberships.
+    joinable: Vec<(String, String)>,
+    membership_error: Option<String>,
+}
+
+/// Which form on the detail page a message belongs to.
+enum Problem {
+    Status(String),
+    Membership(String),
 }
 
 /// "Phường Hà Đông, Thành phố Hà Nội" from the stored 2025 codes.
@@ -314,15 +323,39 @@ async fn render_show(
     state: &AppState,
     ctx: &RequestCtx,
     o: Organisation,
-    status_error: Option<String>,
+    problem: Option<Problem>,
     status: StatusCode,
 ) -> AppResult<Response> {
-    let alliance = match o.alliance_id {
-        Some(a) => state.store.get_alliance(a).await.ok(),
-        None => None,
+    let all = state.store.list_alliances().await?;
+    let alliance = o
+        .alliance_id
+        .and_then(|a| all.iter().find(|x| x.id == a).cloned());
+    let memberships = state
+        .store
+        .memberships(o.id)
+        .await?
+        .into_iter()
+        .filter_map(|m| {
+            let a = all.iter().find(|x| x.id == m.alliance_id)?.clone();
+            Some((a, m.joined_on.map(|d| super::date_vn(&d)), m.actor_name))
+        })
+        .collect();
+    let can_change_status = ctx.can(Action::Review, o.resource());
+    let joinable = if can_change_status {
+        all.iter()
+            .filter(|a| Some(a.id) != o.alliance_id && !o.member_of.contains(&a.id))
+            .map(|a| (a.id.to_string(), a.name.clone()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let (status_error, membership_error) = match problem {
+        Some(Problem::Status(m)) => (Some(m), None),
+        Some(Problem::Membership(m)) => (None, Some(m)),
+        None => (None, None),
     };
     let history = state.store.status_history(o.id).await?;
-    let audit = if ctx.can(Action::View, Resource::AuditLog) || ctx.can(Action::Update, resource(&o)) {
+    let audit = if ctx.can(Action::View, Resource::AuditLog) || ctx.can(Action::Update, o.resource()) {
         let filter = ChangeFilter {
             entity: Some("organisation".into()),
             entity_key: Some(o.id.to_string()),
@@ -344,13 +377,16 @@ async fn render_show(
         products,
         address_2025: address_2025(&o),
         legacy_address: legacy_address(&o),
-        can_edit: ctx.can(Action::Update, resource(&o)),
-        can_change_status: ctx.can(Action::Review, resource(&o)),
+        can_edit: ctx.can(Action::Update, o.resource()),
+        can_change_status,
         statuses: status_options(ctx),
         alliance,
         history,
         audit,
         status_error,
+        memberships,
+        joinable,
+        membership_error,
         o,
     };
     let mut res = no_store(html(&page)?);
@@ -360,7 +396,7 @@ async fn render_show(
 
 async fn show(State(state): State<AppState>, ctx: RequestCtx, Path(id): Path<String>) -> AppResult<Response> {
     let o = state.store.get_organisation(parse_id(&id)?).await?;
-    ctx.require(Action::View, resource(&o))?;
+    ctx.require(Action::View, o.resource())?;
     render_show(&state, &ctx, o, None, StatusCode::OK).await
 }
 
@@ -565,7 +601,7 @@ async fn edit_form(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let o = state.store.get_organisation(parse_id(&id)?).await?;
-    ctx.require(Action::Update, resource(&o))?;
+    ctx.require(Action::Update, o.resource())?;
     let view = form_view(
         &ctx,
         o.name.clone(),
@@ -585,9 +621,9 @@ async fn update(
     Form(p): Form<Posted>,
 ) -> AppResult<Response> {
     let o = state.store.get_organisation(parse_id(&id)?).await?;
-    ctx.require(Action::Update, resource(&o))?;
+    ctx.require(Action::Update, o.resource())?;
     let mut p = p;
-    if !ctx.can(Action::Review, resource(&o)) {
+    if !ctx.can(Action::Review, o.resource()) {
         // A representative keeps the profile current; the legal identity (code and kind) is
         // changed by the alliance.
         p.form.registration_code = o.registration_code.clone().unwrap_or_default();
@@ -661,7 +697,7 @@ async fn change_status(
 ) -> AppResult<Response> {
     let o = state.store.get_organisation(parse_id(&id)?).await?;
     // Suspending or dissolving is the alliance's record of a legal fact, not the member's.
-    ctx.require(Action::Review, resource(&o))?;
+    ctx.require(Action::Review, o.resource())?;
     let status = OrgStatus::parse(&f.status);
     let date = parse_form_date(&f.effective_on).filter(|d| *d <= today());
     let reason = lienket_domain::validate::clean_text(&f.reason);
@@ -676,7 +712,14 @@ async fn change_status(
     };
     let (Some(status), Some(date), None) = (status, date, problem) else {
         let msg = ctx.t(problem.unwrap_or("err-bad-request"));
-        return render_show(&state, &ctx, o, Some(msg), StatusCode::UNPROCESSABLE_ENTITY).await;
+        return render_show(
+            &state,
+            &ctx,
+            o,
+            Some(Problem::Status(msg)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
     match state
         .store
@@ -701,13 +744,89 @@ async fn change_status(
                 &state,
                 &ctx,
                 current,
-                Some(ctx.t("err-conflict")),
+                Some(Problem::Status(ctx.t("err-conflict"))),
                 StatusCode::CONFLICT,
             )
             .await
         }
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(Deserialize)]
+struct MembershipForm {
+    #[serde(default)]
+    alliance: String,
+    #[serde(default)]
+    joined_on: String,
+}
+
+/// Records that the organisation also belongs to another alliance (the managing alliance's job).
+async fn add_membership(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    Path(id): Path<String>,
+    Form(f): Form<MembershipForm>,
+) -> AppResult<Response> {
+    let o = state.store.get_organisation(parse_id(&id)?).await?;
+    ctx.require(Action::Review, o.resource())?;
+    let alliance = f.alliance.trim().parse().ok().map(AllianceId);
+    let joined = f.joined_on.trim();
+    let date = if joined.is_empty() {
+        Ok(None)
+    } else {
+        parse_form_date(joined)
+            .filter(|d| *d <= today())
+            .map(Some)
+            .ok_or("err-date")
+    };
+    let result = match (alliance, date) {
+        (None, _) => Err("err-membership-alliance"),
+        (_, Err(key)) => Err(key),
+        (Some(a), Ok(date)) => match state.store.add_membership(&ctx.actor(), o.id, a, date).await {
+            Ok(()) => Ok(()),
+            Err(StoreError::Duplicate(_)) => Err("err-membership-duplicate"),
+            Err(StoreError::Reference) => Err("err-membership-alliance"),
+            Err(e) => return Err(e.into()),
+        },
+    };
+    match result {
+        Ok(()) => Ok(redirect_with_flash(
+            &ctx,
+            &format!("/organisations/{}", o.id),
+            "flash-saved",
+        )),
+        Err(key) => {
+            render_show(
+                &state,
+                &ctx,
+                o,
+                Some(Problem::Membership(ctx.t(key))),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+/// Ends a membership in another alliance.
+async fn remove_membership(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    Path((id, alliance)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let o = state.store.get_organisation(parse_id(&id)?).await?;
+    ctx.require(Action::Review, o.resource())?;
+    let alliance = alliance.parse().map(AllianceId).map_err(|_| AppError::NotFound)?;
+    state
+        .store
+        .remove_membership(&ctx.actor(), o.id, alliance)
+        .await?;
+    Ok(redirect_with_flash(
+        &ctx,
+        &format!("/organisations/{}", o.id),
+        "flash-saved",
+    ))
 }
 
 /// Largest export (rows); beyond it the list must be filtered.
@@ -803,6 +922,7 @@ async fn export(
         col("field-province", ColumnKind::Text, 22.0),
         col("field-address-2025", ColumnKind::Text, 36.0),
         col("field-alliance-id", ColumnKind::Text, 18.0),
+        col("field-member-of", ColumnKind::Text, 22.0),
         col("field-status", ColumnKind::Text, 16.0),
     ];
     let text = |v: &Option<String>| v.clone().map_or(ExportCell::Empty, ExportCell::Text);
@@ -840,6 +960,17 @@ async fn export(
                 o.alliance_id
                     .and_then(|a| alliances.iter().find(|x| x.id == a))
                     .map_or(ExportCell::Empty, |a| ExportCell::Text(a.short_name.clone())),
+                if o.member_of.is_empty() {
+                    ExportCell::Empty
+                } else {
+                    let names: Vec<&str> = o
+                        .member_of
+                        .iter()
+                        .filter_map(|m| alliances.iter().find(|x| x.id == *m))
+                        .map(|a| a.short_name.as_str())
+                        .collect();
+                    ExportCell::Text(names.join(", "))
+                },
                 ExportCell::Text(ctx.t(o.status.label_key())),
             ]
         })

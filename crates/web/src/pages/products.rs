@@ -99,13 +99,6 @@ pub fn cert_state_key(state: &str) -> &'static str {
     }
 }
 
-fn org_resource(o: &Organisation) -> Resource {
-    Resource::Organisation {
-        id: o.id,
-        alliance: o.alliance_id,
-    }
-}
-
 fn parse_product_id(raw: &str) -> AppResult<ProductId> {
     raw.parse().map(ProductId).map_err(|_| AppError::NotFound)
 }
@@ -123,7 +116,7 @@ async fn load(
         Err(e) => return Err(e.into()),
     };
     let org = state.store.get_organisation(p.organisation_id).await?;
-    ctx.require(action, org_resource(&org))?;
+    ctx.require(action, org.resource())?;
     Ok((p, org))
 }
 
@@ -334,7 +327,7 @@ async fn producer_for_create(state: &AppState, ctx: &RequestCtx, id: &str) -> Ap
         Err(StoreError::NotFound) => return Err(AppError::NotFound),
         Err(e) => return Err(e.into()),
     };
-    ctx.require(Action::Update, org_resource(&org))?;
+    ctx.require(Action::Update, org.resource())?;
     Ok(org)
 }
 
@@ -503,7 +496,7 @@ async fn render_show(
         .unwrap_or_default();
     let view = ShowPage {
         ctx,
-        can_certify: ctx.can(Action::Review, org_resource(&org)),
+        can_certify: ctx.can(Action::Review, org.resource()),
         certifications,
         images,
         cert_form,

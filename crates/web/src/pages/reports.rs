@@ -42,13 +42,6 @@ fn this_year() -> i32 {
     time::OffsetDateTime::now_utc().year()
 }
 
-fn org_resource(o: &Organisation) -> Resource {
-    Resource::Organisation {
-        id: o.id,
-        alliance: o.alliance_id,
-    }
-}
-
 fn period_options(ctx: &RequestCtx) -> Vec<(String, String)> {
     ReportPeriod::ALL
         .iter()
@@ -116,7 +109,7 @@ async fn org_reports(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let org = state.store.get_organisation(parse_org(&id)?).await?;
-    ctx.require(Action::View, org_resource(&org))?;
+    ctx.require(Action::View, org.resource())?;
     let reports = state.store.reports_of(org.id).await?;
     let year = this_year();
     let starts = [
@@ -140,7 +133,7 @@ async fn org_reports(
     .collect();
     let page = OrgReportsPage {
         ctx: &ctx,
-        can_edit: ctx.can(Action::Update, org_resource(&org)),
+        can_edit: ctx.can(Action::Update, org.resource()),
         org,
         reports,
         starts,
@@ -202,7 +195,7 @@ fn report_page<'a>(
     notice: Option<String>,
 ) -> ReportPage<'a> {
     let status = report.as_ref().map_or(ReportStatus::Draft, |r| r.status);
-    let can_edit = ctx.can(Action::Update, org_resource(&org));
+    let can_edit = ctx.can(Action::Update, org.resource());
     let editable = can_edit && status.editable();
     let money = |n: &str| {
         matches!(
@@ -248,7 +241,7 @@ fn report_page<'a>(
         ctx,
         heading: format!("{} {year}", ctx.t(period.label_key())),
         deadline_text: deadline_text(ctx, year, period),
-        can_review: ctx.can(Action::Review, org_resource(&org)),
+        can_review: ctx.can(Action::Review, org.resource()),
         version: report.as_ref().map_or(0, |r| r.version),
         org,
         status,
@@ -276,7 +269,7 @@ async fn show(
     Path((id, year, period)): Path<(String, String, String)>,
 ) -> AppResult<Response> {
     let org = state.store.get_organisation(parse_org(&id)?).await?;
-    ctx.require(Action::View, org_resource(&org))?;
+    ctx.require(Action::View, org.resource())?;
     let (year, period) = parse_period(&year, &period)?;
     let report = state.store.find_report(org.id, year, period).await?;
     let form = report
@@ -304,7 +297,7 @@ async fn save(
     Form(p): Form<Posted>,
 ) -> AppResult<Response> {
     let org = state.store.get_organisation(parse_org(&id)?).await?;
-    ctx.require(Action::Update, org_resource(&org))?;
+    ctx.require(Action::Update, org.resource())?;
     let (year, period) = parse_period(&year, &period)?;
     let existing = state.store.find_report(org.id, year, period).await?;
     let figures = match p.form.parse() {
@@ -385,7 +378,7 @@ async fn review(
         .get_report(id.parse().map_err(|_| AppError::NotFound)?)
         .await?;
     let org = state.store.get_organisation(report.organisation_id).await?;
-    ctx.require(Action::Review, org_resource(&org))?;
+    ctx.require(Action::Review, org.resource())?;
     let accept = match f.decision.as_str() {
         "accept" => true,
         "return" => false,
