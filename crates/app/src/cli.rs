@@ -259,9 +259,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             db,
         } => {
             let store = open(&db).await?;
-            if orgs > 0 {
-                gen_data(&store, orgs, seed).await?;
-            }
+            // Always: `--orgs 0` gives an empty registry with the five alliances, ready to import into.
+            gen_data(&store, orgs, seed).await?;
             if products > 0 {
                 crate::datagen::gen_products(&store, products, seed).await?;
             }
@@ -439,6 +438,9 @@ async fn gen_data(store: &Store, orgs: usize, seed: u64) -> anyhow::Result<()> {
             "\r{done}/{orgs} organisations ({:.0}/s)",
             done as f64 / started.elapsed().as_secs_f64().max(0.001)
         );
+    }
+    if orgs == 0 {
+        return Ok(());
     }
     eprintln!();
     println!(

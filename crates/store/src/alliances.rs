@@ -38,8 +38,24 @@ fn fill(a: &mut alliance::ActiveModel, input: &AllianceInput) {
     a.website = Set(input.website.clone());
 }
 
+/// How long a node trusts its copy of the alliance directory.
+const ALLIANCES_FRESH: std::time::Duration = std::time::Duration::from_secs(5);
+
 impl Store {
     /// Every alliance, in Vietnamese alphabetical order of name.
+    /// The directory for choice lists on busy pages, read at most every few seconds on each
+    /// node: a change made through another node shows here within [`ALLIANCES_FRESH`], through
+    /// this one at once.
+    pub async fn alliance_choices(&self) -> Result<Vec<Alliance>, StoreError> {
+        if let Some((at, all)) = self.alliances.lock().expect("alliance cache").as_ref()
+            && at.elapsed() < ALLIANCES_FRESH
+        {
+            return Ok(all.clone());
+        }
+        self.list_alliances().await
+    }
+
+    /// Every alliance, read from the database.
     pub async fn list_alliances(&self) -> Result<Vec<Alliance>, StoreError> {
         let mut all: Vec<Alliance> = Alliances::find()
             .all(&self.db)
@@ -48,7 +64,13 @@ impl Store {
             .map(to_record)
             .collect();
         all.sort_by(|a, b| lienket_domain::text::collate(&a.name, &b.name));
+        *self.alliances.lock().expect("alliance cache") = Some((std::time::Instant::now(), all.clone()));
         Ok(all)
+    }
+
+    /// Forgets the cached directory after a change on this node.
+    fn alliances_changed(&self) {
+        *self.alliances.lock().expect("alliance cache") = None;
     }
 
     /// One alliance.
@@ -89,6 +111,7 @@ impl Store {
         let saved = to_record(a.insert(&txn).await.on_unique("code")?);
         crate::changes::record_created(&txn, actor, "alliance", &saved.id.to_string(), &saved).await?;
         txn.commit().await?;
+        self.alliances_changed();
         Ok(saved)
     }
 
@@ -134,6 +157,7 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
+        self.alliances_changed();
         Ok(after)
     }
 
@@ -167,6 +191,7 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
+        self.alliances_changed();
         Ok(after)
     }
 }

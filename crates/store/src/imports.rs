@@ -6,7 +6,8 @@ use lienket_domain::ids::{AllianceId, FileId, OrganisationId};
 use lienket_domain::organisation::OrganisationInput;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
 };
 use serde::Serialize;
 
@@ -237,37 +238,60 @@ impl Store {
                 return Err(StoreError::Conflict);
             }
         }
-        let creates: Vec<&OrganisationInput> =
-            rows.iter().filter(|(e, _)| e.is_none()).map(|(_, i)| i).collect();
-        let updates: Vec<(OrganisationId, &OrganisationInput)> =
-            rows.iter().filter_map(|(e, i)| e.map(|id| (id, i))).collect();
-        crate::organisations::insert_organisations_batch(&txn, actor, alliance, &creates).await?;
-        crate::organisations::update_organisations_batch(&txn, actor, &updates).await?;
-        // "Updated" counts the rows matched to an existing organisation; identical ones are not
-        // rewritten.
-        let (created, updated) = (creates.len() as i64, updates.len() as i64);
-        if let Some(id) = import_id {
-            import::Entity::update_many()
-                .col_expr(import::Column::Status, Expr::value("committed"))
-                .col_expr(import::Column::Created, Expr::value(created))
-                .col_expr(import::Column::Updated, Expr::value(updated))
-                .col_expr(import::Column::CommittedAt, Expr::value(crate::now()))
-                .filter(import::Column::Id.eq(id))
-                .exec(&txn)
-                .await?;
-            let summary = serde_json::json!({"created": created, "updated": updated});
-            record::<_, (), _>(
-                &txn,
-                actor,
-                "import",
-                &id.to_string(),
-                Op::Update,
-                None,
-                Some(&summary),
-            )
-            .await?;
+        // A large import inserts into half a dozen indexes in random order: with SQLite's usual
+        // page cache the index pages are evicted and re-read thousands of times. The cache of
+        // this one connection grows for the transaction and shrinks back after it.
+        let big = self.engine == crate::Engine::Sqlite && rows.len() > 5_000;
+        if big {
+            txn.execute_unprepared("PRAGMA cache_size = -262144").await?;
         }
+        let applied = apply_import(&txn, actor, import_id, alliance, rows).await;
+        if big {
+            // Also before a rollback: the connection goes back to the pool either way.
+            txn.execute_unprepared("PRAGMA cache_size = -32768").await?;
+        }
+        let counts = applied?;
         txn.commit().await?;
-        Ok((created, updated))
+        Ok(counts)
     }
+}
+
+/// The writes of [`Store::commit_import`], in its transaction.
+async fn apply_import(
+    txn: &sea_orm::DatabaseTransaction,
+    actor: &Actor,
+    import_id: Option<i64>,
+    alliance: Option<AllianceId>,
+    rows: &[(Option<OrganisationId>, OrganisationInput)],
+) -> Result<(i64, i64), StoreError> {
+    let creates: Vec<&OrganisationInput> = rows.iter().filter(|(e, _)| e.is_none()).map(|(_, i)| i).collect();
+    let updates: Vec<(OrganisationId, &OrganisationInput)> =
+        rows.iter().filter_map(|(e, i)| e.map(|id| (id, i))).collect();
+    crate::organisations::insert_organisations_batch(txn, actor, alliance, &creates).await?;
+    crate::organisations::update_organisations_batch(txn, actor, &updates).await?;
+    // "Updated" counts the rows matched to an existing organisation; identical ones are not
+    // rewritten.
+    let (created, updated) = (creates.len() as i64, updates.len() as i64);
+    if let Some(id) = import_id {
+        import::Entity::update_many()
+            .col_expr(import::Column::Status, Expr::value("committed"))
+            .col_expr(import::Column::Created, Expr::value(created))
+            .col_expr(import::Column::Updated, Expr::value(updated))
+            .col_expr(import::Column::CommittedAt, Expr::value(crate::now()))
+            .filter(import::Column::Id.eq(id))
+            .exec(txn)
+            .await?;
+        let summary = serde_json::json!({"created": created, "updated": updated});
+        record::<_, (), _>(
+            txn,
+            actor,
+            "import",
+            &id.to_string(),
+            Op::Update,
+            None,
+            Some(&summary),
+        )
+        .await?;
+    }
+    Ok((created, updated))
 }

@@ -87,12 +87,17 @@ impl Actor {
     }
 }
 
+/// The alliance directory and when it was read.
+type CachedAlliances = (std::time::Instant, Vec<Alliance>);
+
 /// The persistence layer: a pool of connections to one database.
 #[derive(Debug, Clone)]
 pub struct Store {
     db: DatabaseConnection,
     engine: Engine,
     registry: std::sync::Arc<registry_index::RegistryIndex>,
+    /// The alliance directory (a handful of rows every staff page shows), with when it was read.
+    alliances: std::sync::Arc<std::sync::Mutex<Option<CachedAlliances>>>,
 }
 
 impl Store {
@@ -142,6 +147,7 @@ impl Store {
             db,
             engine,
             registry: Default::default(),
+            alliances: Default::default(),
         };
         store.ping().await.map_err(|e| StoreError::Unreachable {
             url: url.to_string(),

@@ -61,7 +61,11 @@ pub(crate) async fn member_of<C: ConnectionTrait>(
 /// Every (organisation, alliance) membership, for the registry index.
 pub(crate) async fn all_memberships<C: ConnectionTrait>(c: &C) -> Result<HashMap<i64, Vec<i64>>, StoreError> {
     let mut out: HashMap<i64, Vec<i64>> = HashMap::new();
-    for m in membership::Entity::find().all(c).await? {
+    let rows = membership::Entity::find()
+        .order_by_asc(membership::Column::AllianceId)
+        .all(c)
+        .await?;
+    for m in rows {
         out.entry(m.organisation_id).or_default().push(m.alliance_id);
     }
     Ok(out)

@@ -396,18 +396,20 @@ impl Store {
         let mut by_id: std::collections::HashMap<i64, organisation::Model> = std::collections::HashMap::new();
         for chunk in ids.chunks(500) {
             let rows = organisation::Entity::find()
-                .filter(organisation::Column::Id.is_in(chunk.iter().copied()))
+                .filter(organisation::Column::Id.is_in(chunk.iter().map(|(id, _)| *id)))
                 .all(&self.db)
                 .await?;
             by_id.extend(rows.into_iter().map(|m| (m.id, m)));
         }
         // A row deleted since the index was built is simply left out of the page.
         let items = ids
-            .iter()
-            .filter_map(|id| by_id.remove(id))
-            .map(to_record)
+            .into_iter()
+            .filter_map(|(id, member_of)| {
+                let mut o = to_record(by_id.remove(&id)?);
+                o.member_of = member_of.iter().copied().map(AllianceId).collect();
+                Some(o)
+            })
             .collect();
-        let items = self.with_memberships(items).await?;
         Ok(Page {
             items,
             total,
@@ -559,21 +561,34 @@ pub(crate) async fn insert_organisations_batch<C: sea_orm::ConnectionTrait>(
             fill(&mut a, input);
             a
         });
-        let saved = organisation::Entity::insert_many(models)
-            .exec_with_returning(c)
+        let models: Vec<organisation::ActiveModel> = models.collect();
+        // Only the new ids come back (in the order of the VALUES list): reading whole rows back
+        // cost as much as writing them.
+        let ids = organisation::Entity::insert_many(models.clone())
+            .exec_with_returning_keys(c)
             .await
             .on_unique("registration_code")?;
-        let logs = saved.into_iter().map(|m| {
-            let rec = to_record(m);
-            crate::changes::log_row::<(), _>(
+        if ids.len() != models.len() {
+            return Err(StoreError::Db(sea_orm::DbErr::Custom(format!(
+                "{} organisations inserted, {} ids returned",
+                models.len(),
+                ids.len()
+            ))));
+        }
+        let mut logs = Vec::with_capacity(ids.len());
+        for (mut a, id) in models.into_iter().zip(ids) {
+            use sea_orm::TryIntoModel;
+            a.id = Set(id);
+            let rec = to_record(a.try_into_model().map_err(StoreError::Db)?);
+            logs.push(crate::changes::log_row::<(), _>(
                 actor,
                 "organisation",
                 &rec.id.to_string(),
                 Op::Create,
                 None,
                 Some(&rec),
-            )
-        });
+            ));
+        }
         change_log::Entity::insert_many(logs)
             .exec_without_returning(c)
             .await?;

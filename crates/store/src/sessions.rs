@@ -64,14 +64,19 @@ impl Store {
 
     /// The live session with this id and its (active) user; `None` when unknown or expired.
     pub async fn find_session(&self, id: &str) -> Result<Option<SessionRecord>, StoreError> {
-        let Some(s) = session::Entity::find_by_id(id.to_string()).one(&self.db).await? else {
+        // One round trip per request: the session with its user.
+        let Some((s, u)) = session::Entity::find_by_id(id.to_string())
+            .find_also_related(user::Entity)
+            .one(&self.db)
+            .await?
+        else {
             return Ok(None);
         };
         if s.expires_at <= crate::now() {
             session::Entity::delete_by_id(s.id).exec(&self.db).await?;
             return Ok(None);
         }
-        let Some(u) = user::Entity::find_by_id(s.user_id).one(&self.db).await? else {
+        let Some(u) = u else {
             return Ok(None);
         };
         let user = crate::users::to_record(u);

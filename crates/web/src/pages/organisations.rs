@@ -200,7 +200,7 @@ pub(crate) fn status_options(ctx: &RequestCtx) -> Vec<(String, String)> {
 async fn alliance_options(state: &AppState) -> AppResult<Vec<(String, String)>> {
     Ok(state
         .store
-        .list_alliances()
+        .alliance_choices()
         .await?
         .into_iter()
         .map(|a| (a.id.to_string(), a.short_name))
