@@ -97,8 +97,13 @@ impl SearchIndex {
     pub fn open(dir: &Path) -> Result<(Self, OpenState), SearchError> {
         std::fs::create_dir_all(dir)?;
         if !dir.join("meta.json").exists() {
-            let index = Self::create(dir)?;
-            return Ok((index, OpenState::Fresh));
+            match Self::create(dir) {
+                Ok(index) => return Ok((index, OpenState::Fresh)),
+                // Another node on the same directory created it since the check: open theirs
+                // (or find it locked, like any index another process writes).
+                Err(_) if dir.join("meta.json").exists() => {}
+                Err(e) => return Err(e),
+            }
         }
         match Self::open_existing(dir) {
             Ok((index, Some(watermark))) => Ok((index, OpenState::Existing { watermark })),
