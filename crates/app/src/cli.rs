@@ -83,6 +83,22 @@ enum Command {
         /// beside it, instead of adding them to the database.
         #[arg(long)]
         xlsx: Option<PathBuf>,
+        /// Also set up the event-application benchmark: this many cooperatives of the Hà Nội
+        /// alliance, each with a published product and a representative holding an API token,
+        /// a Hà Nội staff account with a token, and a published event hosted by Hà Nội with one
+        /// booth type.
+        #[arg(long, requires = "tokens_out", conflicts_with = "xlsx")]
+        event_applicants: Option<usize>,
+        /// Booths of the event's booth type (default: 60 % of --event-applicants).
+        #[arg(long, requires = "event_applicants")]
+        event_capacity: Option<usize>,
+        /// Seconds from the event's creation until its application window closes.
+        #[arg(long, default_value_t = 120)]
+        event_closes_in: u64,
+        /// Where to write the event, its booth type and the API tokens, as JSON (with
+        /// --event-applicants; readable by its owner only).
+        #[arg(long, requires = "event_applicants")]
+        tokens_out: Option<PathBuf>,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -256,6 +272,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             products,
             seed,
             xlsx: None,
+            event_applicants,
+            event_capacity,
+            event_closes_in,
+            tokens_out,
             db,
         } => {
             let store = open(&db).await?;
@@ -263,6 +283,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             gen_data(&store, orgs, seed).await?;
             if products > 0 {
                 crate::datagen::gen_products(&store, products, seed).await?;
+            }
+            if let (Some(applicants), Some(out)) = (event_applicants, tokens_out) {
+                let bench = crate::datagen::EventBench {
+                    applicants,
+                    capacity: event_capacity,
+                    closes_in: event_closes_in,
+                    out,
+                };
+                crate::datagen::gen_event_bench(&store, &bench, seed).await?;
             }
             Ok(())
         }

@@ -1,5 +1,6 @@
 //! Deterministic synthetic registry data, for the demo (about a hundred cooperatives) and for
-//! benchmarks (`lienket gen-data --orgs 100000`). The same seed always gives the same data.
+//! benchmarks (`lienket gen-data --orgs 100000`), and the applicants, accounts and event of the
+//! event-application benchmark (`--event-applicants`). The same seed always gives the same data.
 
 use lienket_domain::admin_units::units;
 use lienket_domain::organisation::OrganisationForm;
@@ -73,8 +74,19 @@ impl Lcg {
 
 /// The `i`-th synthetic organisation and the code of its managing alliance.
 pub fn organisation(i: usize, rng: &mut Lcg) -> (OrganisationForm, &'static str) {
+    organisation_in(i, i % PROVINCES.len(), false, rng)
+}
+
+/// The `i`-th synthetic organisation in the `province`-th of [`PROVINCES`]; with
+/// `cooperative_only`, always a cooperative (the generator draws the same numbers either way).
+fn organisation_in(
+    i: usize,
+    province: usize,
+    cooperative_only: bool,
+    rng: &mut Lcg,
+) -> (OrganisationForm, &'static str) {
     let u = units();
-    let (province_name, alliance) = PROVINCES[i % PROVINCES.len()];
+    let (province_name, alliance) = PROVINCES[province % PROVINCES.len()];
     let province = u
         .legacy_provinces()
         .iter()
@@ -88,6 +100,7 @@ pub fn organisation(i: usize, rng: &mut Lcg) -> (OrganisationForm, &'static str)
     let place = ward.map_or(district.name, |w| w.name);
     let place_short = place.split_once(' ').map_or(place, |(_, rest)| rest);
     let roll = rng.below(100);
+    let roll = if cooperative_only { roll.max(10) } else { roll };
     let (kind, prefix, members) = match roll {
         0..=6 => ("cooperative_group", "Tổ hợp tác", 2 + rng.below(15)),
         7..=9 => ("cooperative_union", "Liên hiệp hợp tác xã", 3 + rng.below(10)),
@@ -449,4 +462,240 @@ pub async fn gen_products(store: &lienket_store::Store, count: usize, seed: u64)
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// What `lienket gen-data --event-applicants N` sets up for the event-application benchmark
+/// (`bench/event-applications.sh`).
+#[derive(Debug, Clone)]
+pub struct EventBench {
+    /// Cooperatives of the Hà Nội alliance that will apply.
+    pub applicants: usize,
+    /// Booths of the event's one booth type; by default 60 % of the applicants, so that
+    /// approvals run out of booths.
+    pub capacity: Option<usize>,
+    /// Seconds from the event's creation until its application window closes.
+    pub closes_in: u64,
+    /// Where the event, its booth type and the API tokens are written, as JSON.
+    pub out: std::path::PathBuf,
+}
+
+/// Creates what the event-application benchmark needs: `applicants` cooperatives managed by
+/// the Hà Nội alliance, each with one published product and one representative holding a
+/// personal API token; one Hà Nội staff account with a token; and one published event hosted
+/// by Hà Nội with a single booth type, whose application window closes `closes_in` seconds
+/// after it is created (to the second). Writes the ids and tokens to `out`.
+///
+/// The organisations and products follow the seed; the tokens are random, like every token, so
+/// the accounts created here can be used only with the tokens in that file.
+pub async fn gen_event_bench(
+    store: &lienket_store::Store,
+    bench: &EventBench,
+    seed: u64,
+) -> anyhow::Result<()> {
+    use anyhow::Context;
+    use lienket_domain::event::{BoothTypeDraft, EventDraft, EventKind, EventStatus, MAX_BOOTHS_PER_TYPE};
+    use lienket_domain::role::Role;
+    use lienket_store::{Actor, NewProduct, NewUser};
+
+    let n = bench.applicants;
+    anyhow::ensure!(n > 0, "--event-applicants needs at least one applicant");
+    let capacity = bench.capacity.unwrap_or(n * 3 / 5).max(1);
+    anyhow::ensure!(
+        capacity <= MAX_BOOTHS_PER_TYPE as usize,
+        "a booth type holds at most {MAX_BOOTHS_PER_TYPE} booths"
+    );
+    anyhow::ensure!(
+        bench.closes_in <= 366 * 24 * 3600,
+        "--event-closes-in is at most a year"
+    );
+    let actor = Actor::system("gen-data");
+    let started = std::time::Instant::now();
+    let hn = store
+        .alliance_by_code("HN")
+        .await
+        .context("the Hà Nội alliance (HN) hosts the event")?
+        .id;
+
+    // Cooperatives in the provinces the Hà Nội alliance manages; registration codes continue
+    // after what the database holds, as for `--orgs`.
+    let provinces: Vec<usize> = (0..PROVINCES.len()).filter(|&i| PROVINCES[i].1 == "HN").collect();
+    let offset = store.counts().await?.organisations as usize + 1_000_000;
+    let mut rng = Lcg::new(seed ^ 0xE7E7_0001);
+    let mut rows = Vec::with_capacity(n);
+    for j in 0..n {
+        let (form, _) = organisation_in(offset + j, provinces[j % provinces.len()], true, &mut rng);
+        let input = form
+            .parse(today())
+            .map_err(|f| anyhow::anyhow!("generated applicant {j} is invalid: {f:?}"))?;
+        rows.push((Some(hn), input));
+    }
+    for chunk in rows.chunks(2_000) {
+        store.bulk_create_organisations(&actor, chunk).await?;
+    }
+    let mut orgs = Vec::with_capacity(n);
+    for (_, input) in &rows {
+        let code = input
+            .registration_code
+            .as_ref()
+            .context("a generated cooperative has a registration code")?;
+        orgs.push(
+            store
+                .organisation_by_code(code.as_str())
+                .await?
+                .with_context(|| format!("the organisation {} just added", code.as_str()))?,
+        );
+    }
+
+    let today_utc = time::OffsetDateTime::now_utc().date();
+    let new_products: Vec<NewProduct> = orgs
+        .iter()
+        .map(|o| {
+            let g = product(
+                o.province_code.as_deref().unwrap_or("01"),
+                o.id,
+                &mut rng,
+                today_utc,
+            );
+            NewProduct {
+                organisation_id: g.organisation_id,
+                input: g.input,
+                publish: true,
+                certification: Some(g.certification),
+            }
+        })
+        .collect();
+    let mut products = Vec::with_capacity(n);
+    for chunk in new_products.chunks(500) {
+        products.extend(store.bulk_create_products(&actor, chunk).await?);
+    }
+
+    // Nobody signs in with a password here: one hash of a random password serves every
+    // account (argon2 takes tens of milliseconds per hash by design; 500 would take minutes).
+    let password_hash = lienket_web::security::hash_password(lienket_web::security::random_token()).await?;
+    let mut applicants = Vec::with_capacity(n);
+    for (org, product) in orgs.iter().zip(&products) {
+        let user = store
+            .create_user(
+                &actor,
+                &NewUser {
+                    username: format!("bench.rep.{}", org.id.0),
+                    display_name: format!("Đại diện {}", org.name).chars().take(100).collect(),
+                    email: None,
+                    password_hash: password_hash.clone(),
+                    role: Role::OrganisationRep { organisation: org.id },
+                },
+            )
+            .await?;
+        applicants.push(serde_json::json!({
+            "token": api_token(store, &actor, user.id).await?,
+            "organisation_id": org.id.0,
+            "product_id": product.id.0,
+        }));
+    }
+    let staff = store
+        .create_user(
+            &actor,
+            &NewUser {
+                username: format!("bench.staff.{}", orgs[0].id.0),
+                display_name: "Cán bộ LMHTX Hà Nội (đo tải)".into(),
+                email: None,
+                password_hash,
+                role: Role::AllianceStaff { alliance: hn },
+            },
+        )
+        .await?;
+    let staff_token = api_token(store, &actor, staff.id).await?;
+
+    // Built directly rather than through the form, which reads the closing time to the minute.
+    let now = time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .context("the current second")?;
+    let closes_at = now + time::Duration::seconds(bench.closes_in as i64);
+    let round = store
+        .list_events(
+            &lienket_store::EventFilter::default(),
+            lienket_store::PageRequest::new(Some(1), Some(1)),
+        )
+        .await?
+        .total
+        + 1;
+    let draft = EventDraft {
+        title: format!("Hội chợ OCOP Hà Nội — đợt đo tải {round}"),
+        kind: EventKind::Fair,
+        venue: "Cung Văn hóa Lao động Hữu nghị Việt Xô, 91 Trần Hưng Đạo, Hà Nội".into(),
+        starts_on: lienket_domain::event::vietnam_day(closes_at + time::Duration::days(30)),
+        ends_on: lienket_domain::event::vietnam_day(closes_at + time::Duration::days(33)),
+        opening_hours: Some("8:00 – 21:00".into()),
+        applications_open_at: now - time::Duration::days(1),
+        applications_close_at: closes_at,
+        eligible_groups: Vec::new(),
+        co_organisers: Vec::new(),
+        description: Some(format!(
+            "Sự kiện tạo cho đo tải: {n} hợp tác xã đăng ký, {capacity} gian hàng."
+        )),
+        booth_types: vec![BoothTypeDraft {
+            id: None,
+            name: "Gian tiêu chuẩn".into(),
+            size: "3 × 3 m".into(),
+            capacity: capacity as i32,
+            fee: 2_000_000,
+        }],
+    };
+    let event = store
+        .create_event(&actor, hn, &draft, (Some("01".into()), None))
+        .await?;
+    let event = store
+        .set_event_status(&actor, event.id, event.version, EventStatus::Published)
+        .await?;
+    let booth_type = event.booth_types.first().context("the event's booth type")?;
+    let closes_at = event
+        .applications_close_at
+        .format(&time::format_description::well_known::Rfc3339)?;
+    let file = serde_json::json!({
+        "event_id": event.id,
+        "booth_type_id": booth_type.id,
+        "capacity": booth_type.capacity,
+        "closes_at": closes_at,
+        "staff_token": staff_token,
+        "applicants": applicants,
+    });
+    write_secret(&bench.out, &serde_json::to_vec_pretty(&file)?)
+        .with_context(|| format!("writing {}", bench.out.display()))?;
+    println!(
+        "event {}: {n} applicants, {capacity} booths, applications close at {closes_at}; \
+         tokens in {} ({:.1} s)",
+        event.id,
+        bench.out.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// A new personal API token of `user`, in the form the web layer hands out (`lk_` + 64 hex).
+async fn api_token(
+    store: &lienket_store::Store,
+    actor: &lienket_store::Actor,
+    user: lienket_domain::ids::UserId,
+) -> anyhow::Result<String> {
+    let token = format!("lk_{}", lienket_web::security::random_token());
+    store
+        .create_api_token(
+            actor,
+            user,
+            "event benchmark",
+            &lienket_web::security::token_hash(&token),
+            &token[..10],
+        )
+        .await?;
+    Ok(token)
+}
+
+/// Writes a file of tokens readable by its owner only (where the system has such modes).
+fn write_secret(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(bytes)
 }

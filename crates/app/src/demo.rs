@@ -1,5 +1,6 @@
 //! The demonstration data set: the five alliances that signed the 2023–2025 coordination
-//! programme, one organisation per province of the 2023 OCOP week, and one account per role.
+//! programme, one organisation per province of the 2023 OCOP week, one account per role, and
+//! the trade-promotion events they took part in.
 
 use std::path::Path;
 
@@ -181,6 +182,14 @@ pub async fn seed(store: &Store) -> anyhow::Result<()> {
             )
             .await?;
     }
+    crate::demo_events::seed_events(
+        store,
+        &actor,
+        &alliance_ids,
+        first_org.context("demo organisation")?,
+    )
+    .await
+    .context("seeding the demonstration events")?;
     Ok(())
 }
 

@@ -4,7 +4,7 @@
 //! - [`cli`]: the command line (`serve`, `demo`, `migrate`, `user`, `backup`, `restore`).
 //! - [`config`]: one typed configuration from flags and `LIENKET_*` variables.
 //! - [`server`]: starting the HTTP server on a listener, with graceful shutdown.
-//! - [`demo`]: the demonstration data set.
+//! - [`demo`]: the demonstration data set; `demo_events` adds its trade-promotion events.
 //! - [`backup`]: online backup and restore for both engines.
 
 pub mod backup;
@@ -12,5 +12,6 @@ pub mod cli;
 pub mod config;
 pub mod datagen;
 pub mod demo;
+mod demo_events;
 pub mod import;
 pub mod server;

@@ -1,5 +1,6 @@
-//! Browser test: a person signs in as the demo administrator in headless Chromium and sees the
-//! dashboard, on a desktop window and on a 360 px phone screen.
+//! Browser tests: people use LiênKết in headless Chromium, on a desktop window and on a 360 px
+//! phone screen: the administrator's dashboard, a catalogue search, a register upload, and a
+//! fair from its announcement to an exhibitor's check-in.
 //!
 //! Drives Debian's `chromedriver` over the W3C WebDriver protocol with plain HTTP calls.
 //! Runs when `/usr/bin/chromedriver` exists; with `LIENKET_TEST_BROWSER=1` (set by CI) a
@@ -406,5 +407,137 @@ async fn staff_upload_a_register_with_visible_progress_and_commit_it_once() {
         .await;
     assert_eq!(status.as_str(), Some("Đã ghi vào sổ"), "the import is committed");
     let _ = std::fs::remove_file(&file);
+    driver.cmd(reqwest::Method::DELETE, "", Value::Null).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_announce_a_fair_a_representative_applies_on_a_phone_and_is_checked_in() {
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    let (base, _stop) = spawn_demo().await;
+    let sign_in = |user: &'static str, next: String| {
+        let driver = &driver;
+        let base = &base;
+        async move {
+            driver.goto(&format!("{base}/login?next={next}")).await;
+            driver.type_into("#username", user).await;
+            driver.type_into("#password", lienket::demo::DEMO_PASSWORD).await;
+            driver.click("form.form button[type=submit]").await;
+            driver
+                .wait_for_path(next.split('?').next().unwrap_or_default())
+                .await;
+        }
+    };
+
+    // Hà Nội staff announce a fair whose applications are open now.
+    sign_in("canbo.hanoi", "/events/new".into()).await;
+    driver
+        .type_into("#title", "Hội chợ thử nghiệm nông sản sạch")
+        .await;
+    driver
+        .type_into(
+            "#venue",
+            "Số 5 Nguyễn Trãi, phường Văn Quán, quận Hà Đông, Hà Nội",
+        )
+        .await;
+    driver
+        .js(
+            "const d = n => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10); \
+             document.querySelector('#applications_open_on').value = d(-1); \
+             document.querySelector('#applications_close_on').value = d(10); \
+             document.querySelector('#starts_on').value = d(20); \
+             document.querySelector('#ends_on').value = d(22); return null",
+        )
+        .await;
+    driver
+        .type_into("input[name=booth_name]", "Gian tiêu chuẩn")
+        .await;
+    driver.type_into("input[name=booth_size]", "3 × 3 m").await;
+    driver.type_into("input[name=booth_capacity]", "2").await;
+    driver.click("form.form button[type=submit]").await;
+    let path = driver
+        .wait_for("return /^\\/events\\/\\d+$/.test(location.pathname) ? location.pathname : null")
+        .await;
+    let event_path = path.as_str().unwrap_or_default().to_string();
+    driver
+        .click("form[action$='/status'] button[value=published]")
+        .await;
+    driver
+        .wait_for(
+            "const f = document.querySelector('.flash'); \
+             return f && f.textContent.includes('công bố') ? f.textContent : null",
+        )
+        .await;
+    driver.click("header form button[type=submit]").await;
+    driver.wait_for_path("/").await;
+
+    // The cooperative's representative applies from a phone with one of its products.
+    driver.resize(360, 780).await;
+    sign_in("daidien.htx", format!("{event_path}/apply")).await;
+    assert_eq!(
+        driver.sideways_overflow().await,
+        0,
+        "the application form scrolls sideways at 360 px"
+    );
+    driver.click("input[name=products]").await;
+    driver.type_into("#contact_name", "Nguyễn Văn An").await;
+    driver.type_into("#contact_phone", "0912 345 678").await;
+    driver.click("button[name=action][value=submit]").await;
+    let flash = driver
+        .wait_for(
+            "const f = document.querySelector('.flash'); \
+             return f && f.textContent.includes('Đã gửi') ? f.textContent : null",
+        )
+        .await;
+    assert_eq!(
+        flash.as_str(),
+        Some("Đã gửi đăng ký. Ban tổ chức sẽ xem xét và phản hồi.")
+    );
+    assert_eq!(driver.current_path().await, event_path);
+    driver.screenshot("event-applied-phone.png").await;
+    driver.click("header form button[type=submit]").await;
+    driver.wait_for_path("/").await;
+
+    // Staff approve it and give it a booth; on the day they check the exhibitor in by phone.
+    driver.resize(1280, 900).await;
+    sign_in("canbo.hanoi", format!("{event_path}/applications")).await;
+    driver.click("button[name=decision][value=approved]").await;
+    driver
+        .wait_for(
+            "const f = document.querySelector('.flash'); \
+             return f && f.textContent.includes('quyết định') ? f.textContent : null",
+        )
+        .await;
+    driver
+        .goto(&format!("{base}{event_path}/applications?state=approved"))
+        .await;
+    driver.type_into("input[name=numbers]", "b07").await;
+    driver.click("form[action$='/booths'] button[type=submit]").await;
+    let booths = driver
+        .wait_for(
+            "const f = document.querySelector('.flash'); \
+             return f && f.textContent.includes('bố trí') ? document.querySelector('input[name=numbers]').value : null",
+        )
+        .await;
+    assert_eq!(booths.as_str(), Some("B07"), "booth numbers are kept in capitals");
+    driver.resize(360, 780).await;
+    driver.goto(&format!("{base}{event_path}/checkin")).await;
+    driver.click(".checkin-list form button[type=submit]").await;
+    let message = driver
+        .wait_for("const m = document.querySelector('#checkin-message'); return m ? m.textContent : null")
+        .await;
+    assert!(
+        message
+            .as_str()
+            .is_some_and(|m| m.starts_with("Đã xác nhận Hợp tác xã Nông nghiệp Đông Dư có mặt lúc")),
+        "{message}"
+    );
+    assert_eq!(
+        driver.sideways_overflow().await,
+        0,
+        "the check-in page scrolls sideways at 360 px"
+    );
+    driver.screenshot("event-checkin-phone.png").await;
     driver.cmd(reqwest::Method::DELETE, "", Value::Null).await;
 }

@@ -7,10 +7,13 @@
 //! - [`ids`], [`role`], [`policy`]: who is who, and the one module that decides who may do what.
 //! - [`validate`], [`alliance`], [`account`]: user input parsed into checked values, with every
 //!   finding reported at once.
+//! - [`organisation`], [`report`], [`product`], [`ocop`], [`event`]: the registry, OCOP products
+//!   and trade-promotion events with their rules.
 
 pub mod account;
 pub mod admin_units;
 pub mod alliance;
+pub mod event;
 pub mod ids;
 pub mod lenient;
 pub mod ocop;

@@ -64,6 +64,17 @@ pub enum Resource<'a> {
     Dashboard,
     /// Reference data: administrative units, address parsing.
     ReferenceData,
+    /// Trade-promotion events as a whole: announcing a new one.
+    Events,
+    /// One event, with its host alliance.
+    Event {
+        /// The alliance that hosts it and reviews its applications.
+        host: AllianceId,
+        /// Alliances that co-organise it: their staff read it before it is announced.
+        co_organisers: &'a [AllianceId],
+        /// Whether it is announced to the public.
+        published: bool,
+    },
 }
 
 impl Principal {
@@ -82,7 +93,12 @@ pub fn can(principal: &Principal, action: Action, resource: Resource<'_>) -> boo
     use Resource as R;
     let Principal::User { id: me, role } = *principal else {
         // The public reads public things and nothing else.
-        return action == View && matches!(resource, R::Alliances | R::Alliance(_) | R::ReferenceData);
+        return action == View
+            && match resource {
+                R::Alliances | R::Alliance(_) | R::ReferenceData => true,
+                R::Event { published, .. } => published,
+                _ => false,
+            };
     };
     if role == Role::Admin {
         return true;
@@ -114,6 +130,26 @@ pub fn can(principal: &Principal, action: Action, resource: Resource<'_>) -> boo
             }
             // Representatives keep their own record and reports; reviewing is the alliance's.
             Role::OrganisationRep { organisation } => id == organisation && matches!(action, View | Update),
+            Role::Admin => true,
+        },
+        // Staff announce events for their alliance; the host alliance alone runs its event.
+        (R::Events, Create) => matches!(role, Role::AllianceStaff { .. }),
+        (R::Events, View) => true,
+        (R::Events, _) => false,
+        (
+            R::Event {
+                host,
+                co_organisers,
+                published,
+            },
+            _,
+        ) => match role {
+            Role::AllianceStaff { alliance: mine } if mine == host => true,
+            Role::AllianceStaff { alliance: mine } => {
+                action == View && (published || co_organisers.contains(&mine))
+            }
+            Role::Coordinator => action == View,
+            Role::OrganisationRep { .. } => action == View && published,
             Role::Admin => true,
         },
         (R::Alliances | R::Alliance(_) | R::ReferenceData | R::AuditLog | R::Dashboard, _) => false,
@@ -168,6 +204,39 @@ mod tests {
         assert!(!can(&staff, Action::Review, union));
         assert!(!can(&staff, Action::View, can_tho_coop));
         assert!(!can(&staff, Action::Update, Resource::Alliance(CT)));
+    }
+
+    #[test]
+    fn the_host_alliance_runs_its_event_and_others_read_it_once_announced() {
+        let draft = Resource::Event {
+            host: HN,
+            co_organisers: &[AllianceId(2)],
+            published: false,
+        };
+        let public = Resource::Event {
+            host: HN,
+            co_organisers: &[],
+            published: true,
+        };
+        let hn = user(Role::AllianceStaff { alliance: HN });
+        let hp = user(Role::AllianceStaff {
+            alliance: AllianceId(2),
+        });
+        let ct = user(Role::AllianceStaff { alliance: CT });
+        let rep = user(Role::OrganisationRep {
+            organisation: OrganisationId(10),
+        });
+        for a in [Action::View, Action::Update, Action::Review] {
+            assert!(can(&hn, a, draft));
+        }
+        assert!(can(&hp, Action::View, draft) && !can(&hp, Action::Review, draft));
+        assert!(!can(&ct, Action::View, draft) && can(&ct, Action::View, public));
+        assert!(!can(&ct, Action::Review, public) && !can(&ct, Action::Update, public));
+        assert!(!can(&Principal::Anonymous, Action::View, draft));
+        assert!(can(&Principal::Anonymous, Action::View, public));
+        assert!(!can(&rep, Action::View, draft) && !can(&rep, Action::Review, public));
+        assert!(can(&hn, Action::Create, Resource::Events) && !can(&rep, Action::Create, Resource::Events));
+        assert!(!can(&user(Role::Coordinator), Action::Update, public));
     }
 
     #[test]

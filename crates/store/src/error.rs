@@ -35,6 +35,9 @@ pub enum StoreError {
     /// A referenced record does not exist, or a record is still referenced.
     #[error("a related record is missing or still in use")]
     Reference,
+    /// A rule of the field refuses the change; names the catalogue message saying why.
+    #[error("refused: {0}")]
+    Refused(&'static str),
     /// The operation needs the other engine.
     #[error("unsupported on this database engine: {0}")]
     Unsupported(&'static str),
@@ -52,12 +55,19 @@ pub(crate) trait OnConstraint<T> {
     fn on_unique(self, field: &'static str) -> Result<T, StoreError>;
 }
 
-impl<T> OnConstraint<T> for Result<T, DbErr> {
-    fn on_unique(self, field: &'static str) -> Result<T, StoreError> {
-        self.map_err(|e| match e.sql_err() {
+impl StoreError {
+    /// A database error, with unique violations naming `field` and broken references mapped.
+    pub(crate) fn from_db(e: DbErr, field: &'static str) -> StoreError {
+        match e.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::Duplicate(field),
             Some(SqlErr::ForeignKeyConstraintViolation(_)) => StoreError::Reference,
             _ => StoreError::Db(e),
-        })
+        }
+    }
+}
+
+impl<T> OnConstraint<T> for Result<T, DbErr> {
+    fn on_unique(self, field: &'static str) -> Result<T, StoreError> {
+        self.map_err(|e| StoreError::from_db(e, field))
     }
 }

@@ -7,7 +7,8 @@
 //!   write and appends its change-log row (entity, key, operation, actor, before/after) in the
 //!   same transaction. The change log is also the audit log that admins browse, and the feed
 //!   that search indexes and other nodes follow.
-//! - `alliances`, `users`, `sessions`, `tokens`, `files`, `organisations`: one module per entity.
+//! - `alliances`, `users`, `sessions`, `tokens`, `files`, `organisations`, `products`, `events`:
+//!   one module per entity.
 //!
 //! SeaORM is the single query layer for both engines (rejected: sqlx `Any`, which decodes
 //! PostgreSQL uuid and timestamptz differently from SQLite, and Diesel's per-engine branches).
@@ -16,6 +17,7 @@ mod alliances;
 mod changes;
 mod entity;
 mod error;
+mod events;
 mod files;
 mod imports;
 mod memberships;
@@ -39,6 +41,10 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
 
 pub use changes::{ChangeFilter, Op};
 pub use error::StoreError;
+pub use events::{
+    Application, BoothType, Event, EventFile, EventFilter, EventListItem, MAX_EVENT_FILES, Participation,
+    ParticipationRow, ShownProduct,
+};
 pub use imports::{ExistingOrganisation, ImportCounts, ImportRecord};
 pub use memberships::Membership;
 pub use objects::Objects;
@@ -181,6 +187,22 @@ impl Store {
     pub async fn close(self) -> Result<(), StoreError> {
         self.db.close().await?;
         Ok(())
+    }
+
+    /// Begins a transaction that writes after reading. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that read first cannot upgrade once another
+    /// writer committed, and would fail at once instead of waiting its turn.
+    pub(crate) async fn begin_write(&self) -> Result<sea_orm::DatabaseTransaction, StoreError> {
+        use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+        let mode = (self.engine == Engine::Sqlite).then_some(SqliteTransactionMode::Immediate);
+        Ok(self
+            .db
+            .begin_with_options(TransactionOptions {
+                isolation_level: None,
+                access_mode: None,
+                sqlite_transaction_mode: mode,
+            })
+            .await?)
     }
 
     /// Writes a consistent copy of a SQLite database to `path` while it is in use (`VACUUM INTO`).

@@ -8,7 +8,7 @@
 //! (rejected: hand-written per-engine SQL files, which drift apart).
 
 use sea_orm::sea_query::{
-    ColumnDef, ForeignKey, ForeignKeyAction, ForeignKeyCreateStatement, Index, Query, Table,
+    ColumnDef, Expr, ExprTrait, ForeignKey, ForeignKeyAction, ForeignKeyCreateStatement, Index, Query, Table,
     TableCreateStatement,
 };
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement, TransactionTrait};
@@ -57,6 +57,11 @@ const MIGRATIONS: &[Migration] = &[
         version: 7,
         name: "memberships",
         statements: memberships,
+    },
+    Migration {
+        version: 8,
+        name: "events",
+        statements: events,
     },
 ];
 
@@ -736,4 +741,253 @@ fn memberships(backend: DatabaseBackend) -> Vec<Statement> {
         backend.build(&unique),
         backend.build(&by_alliance),
     ]
+}
+
+fn int(name: &'static str) -> ColumnDef {
+    ColumnDef::new(name).integer().not_null().to_owned()
+}
+fn opt_int(name: &'static str) -> ColumnDef {
+    ColumnDef::new(name).integer().null().to_owned()
+}
+fn long_text(name: &'static str) -> ColumnDef {
+    ColumnDef::new(name).text().null().to_owned()
+}
+
+/// Trade-promotion events, their booth plans and the applications to exhibit.
+///
+/// Capacity is the database's to keep: each booth type counts its approved booths and a CHECK
+/// holds the count within the capacity, so two approvals racing on two nodes cannot both take
+/// the last booth. A booth number is assigned once per event (unique), an organisation applies
+/// once per event (unique), and a pass code is unique.
+fn events(backend: DatabaseBackend) -> Vec<Statement> {
+    let events = Table::create()
+        .table("events")
+        .col(id())
+        .col(text("kind", 20))
+        .col(text("status", 12))
+        .col(text("title", 300))
+        .col(big("host_alliance_id"))
+        .col(text("co_organisers", 200))
+        .col(text("venue", 500))
+        .col(opt_text("province_code", 10))
+        .col(opt_text("ward_code", 10))
+        .col(text("starts_on", 10))
+        .col(text("ends_on", 10))
+        .col(opt_text("opening_hours", 120))
+        .col(ts("applications_open_at"))
+        .col(ts("applications_close_at"))
+        .col(text("eligible_groups", 400))
+        .col(long_text("description"))
+        .col(ts("created_at"))
+        .col(ts("updated_at"))
+        .col(version())
+        .foreign_key(&mut fk(
+            "host_alliance_id",
+            "alliances",
+            ForeignKeyAction::Restrict,
+        ))
+        .check((
+            "ck_events_dates",
+            Expr::col("ends_on").gte(Expr::col("starts_on")),
+        ))
+        .check((
+            "ck_events_window",
+            Expr::col("applications_close_at").gt(Expr::col("applications_open_at")),
+        ))
+        .to_owned();
+    let booth_types = Table::create()
+        .table("event_booth_types")
+        .col(id())
+        .col(big("event_id"))
+        .col(int("position"))
+        .col(text("name", 120))
+        .col(text("size", 60))
+        .col(int("capacity"))
+        .col(big("fee"))
+        .col(
+            ColumnDef::new("approved")
+                .integer()
+                .not_null()
+                .default(0)
+                .to_owned(),
+        )
+        .foreign_key(&mut fk("event_id", "events", ForeignKeyAction::Cascade))
+        .check((
+            "ck_booth_types_capacity",
+            Expr::col("approved")
+                .gte(0)
+                .and(Expr::col("approved").lte(Expr::col("capacity"))),
+        ))
+        .to_owned();
+    let applications = Table::create()
+        .table("event_applications")
+        .col(id())
+        .col(big("event_id"))
+        .col(big("organisation_id"))
+        .col(big("booth_type_id"))
+        .col(int("booth_count"))
+        .col(text("contact_name", 120))
+        .col(text("contact_phone", 20))
+        .col(long_text("notes"))
+        .col(text("state", 12))
+        .col(long_text("review_note"))
+        .col(opt_text("reviewer_name", 120))
+        .col(opt_ts("submitted_at"))
+        .col(opt_ts("reviewed_at"))
+        .col(opt_ts("waitlisted_at"))
+        .col(opt_text("pass_code", 16))
+        .col(opt_ts("checked_in_at"))
+        .col(opt_text("checked_in_by", 120))
+        .col(opt_big("sales"))
+        .col(opt_int("contracts"))
+        .col(opt_int("buyers"))
+        .col(long_text("outcome_note"))
+        .col(opt_ts("outcome_at"))
+        .col(ts("created_at"))
+        .col(ts("updated_at"))
+        .col(version())
+        .foreign_key(&mut fk("event_id", "events", ForeignKeyAction::Cascade))
+        .foreign_key(&mut fk(
+            "organisation_id",
+            "organisations",
+            ForeignKeyAction::Restrict,
+        ))
+        .foreign_key(&mut fk(
+            "booth_type_id",
+            "event_booth_types",
+            ForeignKeyAction::Restrict,
+        ))
+        .check(("ck_applications_booths", Expr::col("booth_count").gte(1)))
+        .to_owned();
+    let products = Table::create()
+        .table("event_application_products")
+        .col(id())
+        .col(big("application_id"))
+        .col(big("product_id"))
+        .foreign_key(&mut fk(
+            "application_id",
+            "event_applications",
+            ForeignKeyAction::Cascade,
+        ))
+        .foreign_key(&mut fk("product_id", "products", ForeignKeyAction::Restrict))
+        .to_owned();
+    let booths = Table::create()
+        .table("event_booths")
+        .col(id())
+        .col(big("event_id"))
+        .col(big("application_id"))
+        .col(text("number", 20))
+        .col(ts("created_at"))
+        .foreign_key(&mut fk("event_id", "events", ForeignKeyAction::Cascade))
+        .foreign_key(&mut fk(
+            "application_id",
+            "event_applications",
+            ForeignKeyAction::Cascade,
+        ))
+        .to_owned();
+    let files = Table::create()
+        .table("event_files")
+        .col(id())
+        .col(big("event_id"))
+        .col(opt_big("application_id"))
+        .col(text("kind", 12))
+        .col(text("file_name", 200))
+        .col(text("content_type", 100))
+        .col(text("object_key", 300))
+        .col(opt_text("display_key", 300))
+        .col(opt_text("thumb_key", 300))
+        .col(big("size"))
+        .col(text("actor_name", 120))
+        .col(ts("created_at"))
+        .foreign_key(&mut fk("event_id", "events", ForeignKeyAction::Cascade))
+        .foreign_key(&mut fk(
+            "application_id",
+            "event_applications",
+            ForeignKeyAction::Cascade,
+        ))
+        .to_owned();
+    let indexes = [
+        Index::create()
+            .name("ix_event_files_event")
+            .table("event_files")
+            .col("event_id")
+            .col("application_id")
+            .to_owned(),
+        Index::create()
+            .name("ix_events_status_start")
+            .table("events")
+            .col("status")
+            .col("starts_on")
+            .to_owned(),
+        Index::create()
+            .name("ix_events_host")
+            .table("events")
+            .col("host_alliance_id")
+            .to_owned(),
+        Index::create()
+            .name("ux_booth_types_event_name")
+            .table("event_booth_types")
+            .col("event_id")
+            .col("name")
+            .unique()
+            .to_owned(),
+        Index::create()
+            .name("ux_applications_event_org")
+            .table("event_applications")
+            .col("event_id")
+            .col("organisation_id")
+            .unique()
+            .to_owned(),
+        Index::create()
+            .name("ix_applications_event_state")
+            .table("event_applications")
+            .col("event_id")
+            .col("state")
+            .to_owned(),
+        Index::create()
+            .name("ix_applications_org")
+            .table("event_applications")
+            .col("organisation_id")
+            .to_owned(),
+        Index::create()
+            .name("ux_applications_pass")
+            .table("event_applications")
+            .col("pass_code")
+            .unique()
+            .to_owned(),
+        Index::create()
+            .name("ux_application_products")
+            .table("event_application_products")
+            .col("application_id")
+            .col("product_id")
+            .unique()
+            .to_owned(),
+        Index::create()
+            .name("ix_application_products_product")
+            .table("event_application_products")
+            .col("product_id")
+            .to_owned(),
+        Index::create()
+            .name("ux_event_booths_number")
+            .table("event_booths")
+            .col("event_id")
+            .col("number")
+            .unique()
+            .to_owned(),
+        Index::create()
+            .name("ix_event_booths_application")
+            .table("event_booths")
+            .col("application_id")
+            .to_owned(),
+    ];
+    let mut out = vec![
+        backend.build(&events),
+        backend.build(&booth_types),
+        backend.build(&applications),
+        backend.build(&products),
+        backend.build(&booths),
+        backend.build(&files),
+    ];
+    out.extend(indexes.iter().map(|i| backend.build(i)));
+    out
 }

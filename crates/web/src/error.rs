@@ -52,6 +52,10 @@ pub enum AppError {
     /// The thing existed and was removed on purpose (a withdrawn product); names the message.
     #[error("gone")]
     Gone(&'static str),
+    /// A rule of the field refuses the request as things stand (a full booth type, a closed
+    /// application window); names the message.
+    #[error("refused: {0}")]
+    Refused(&'static str),
 }
 
 impl AppError {
@@ -63,7 +67,7 @@ impl AppError {
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::Conflict | AppError::Duplicate(_) => StatusCode::CONFLICT,
+            AppError::Conflict | AppError::Duplicate(_) | AppError::Refused(_) => StatusCode::CONFLICT,
             AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -88,6 +92,7 @@ impl AppError {
             AppError::MethodNotAllowed => "method_not_allowed",
             AppError::Internal(_) => "internal",
             AppError::Gone(_) => "gone",
+            AppError::Refused(_) => "refused",
         }
     }
 
@@ -106,7 +111,7 @@ impl AppError {
             AppError::PayloadTooLarge => ("err-payload-too-large", vec![]),
             AppError::MethodNotAllowed => ("err-method-not-allowed", vec![]),
             AppError::Internal(_) => ("err-internal", vec![]),
-            AppError::Gone(key) => (key, vec![]),
+            AppError::Gone(key) | AppError::Refused(key) => (key, vec![]),
         }
     }
 
@@ -132,6 +137,7 @@ impl From<StoreError> for AppError {
             StoreError::Conflict => AppError::Conflict,
             StoreError::Duplicate(field) => AppError::Duplicate(field),
             StoreError::Reference => AppError::BadRequest("err-reference"),
+            StoreError::Refused(key) => AppError::Refused(key),
             e @ (StoreError::Unreachable { .. }
             | StoreError::SchemaTooNew { .. }
             | StoreError::Unsupported(_)

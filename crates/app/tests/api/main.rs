@@ -49,6 +49,7 @@ mod alliances;
 mod api;
 mod auth;
 mod cli;
+mod events;
 mod faults;
 mod imports;
 mod nodes;

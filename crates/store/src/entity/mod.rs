@@ -3,8 +3,14 @@
 
 pub mod alliance;
 pub mod api_token;
+pub mod application;
+pub mod application_product;
+pub mod booth;
+pub mod booth_type;
 pub mod certification;
 pub mod change_log;
+pub mod event;
+pub mod event_file;
 pub mod file;
 pub mod import;
 pub mod login_attempt;

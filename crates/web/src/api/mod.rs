@@ -8,6 +8,7 @@
 mod admin_units;
 mod alliances;
 mod audit;
+mod events;
 mod products;
 mod users;
 
@@ -25,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .merge(users::routes())
         .merge(audit::routes())
         .merge(products::routes())
+        .merge(events::routes())
         .route("/openapi.json", get(openapi_json))
 }
 
@@ -83,6 +85,18 @@ pub struct FieldError {
         products::bulk_create,
         products::open_data_json,
         products::open_data_csv,
+        events::list,
+        events::get_one,
+        events::create,
+        events::set_status,
+        events::applications,
+        events::apply,
+        events::review,
+        events::withdraw,
+        events::assign_booths,
+        events::check_in,
+        events::outcome,
+        events::participation,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldError)),
     modifiers(&BearerAuth),
@@ -90,7 +104,8 @@ pub struct FieldError {
         (name = "reference", description = "Administrative units and address parsing"),
         (name = "alliances", description = "Liên minh Hợp tác xã"),
         (name = "accounts", description = "Users and roles"),
-        (name = "audit", description = "The change log")
+        (name = "audit", description = "The change log"),
+        (name = "events", description = "Fairs, exhibitions and OCOP weeks, with exhibitor applications")
     )
 )]
 struct ApiDoc;

@@ -290,7 +290,7 @@ async fn suggest(State(state): State<AppState>, Query(q): Query<SuggestQuery>) -
 }
 
 /// The address QR codes point to: the configured public URL, else this request's host.
-fn public_base(state: &AppState, headers: &HeaderMap, ctx: &RequestCtx) -> String {
+pub(crate) fn public_base(state: &AppState, headers: &HeaderMap, ctx: &RequestCtx) -> String {
     if let Some(u) = &state.config.public_url {
         return u.clone();
     }
@@ -589,7 +589,7 @@ async fn labels(
 
 /// `GET /media/{key}`: a stored image rendition. Keys are never reused, so they cache forever.
 async fn media(State(state): State<AppState>, Path(key): Path<String>) -> AppResult<Response> {
-    let allowed = key.starts_with("products/")
+    let allowed = (key.starts_with("products/") || key.starts_with("events/"))
         && !key.contains("..")
         && key
             .chars()

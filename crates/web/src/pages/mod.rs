@@ -7,6 +7,7 @@ mod alliances;
 mod audit;
 mod auth;
 pub(crate) mod catalog;
+mod events;
 mod home;
 mod imports;
 mod organisations;
@@ -14,6 +15,10 @@ pub(crate) mod products;
 mod reports;
 mod users;
 
+pub(crate) use events::{
+    booth_numbers as events_booth_numbers, check_event as events_check_event,
+    venue_place as events_venue_place,
+};
 pub(crate) use imports::{attachment, import_status_key};
 pub(crate) use users::check_scope;
 
@@ -40,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .merge(catalog::routes())
         .merge(products::routes())
         .merge(reports::routes())
+        .merge(events::routes())
         .merge(audit::routes())
         .merge(account::routes())
 }
@@ -47,7 +53,9 @@ pub fn routes() -> Router<AppState> {
 /// The import pages, apart from [`routes`]: their upload takes spreadsheets beyond the
 /// app-wide body limit, up to its own.
 pub fn import_routes() -> Router<AppState> {
-    imports::routes().merge(products::upload_routes())
+    imports::routes()
+        .merge(products::upload_routes())
+        .merge(events::upload_routes())
 }
 
 /// Renders a template into a response.
