@@ -6,13 +6,19 @@
 //! and at once after a write on this node), so a product published through one node is found
 //! through every other one moments later.
 //!
+//! The catalogue also keeps the rendered public product pages of anonymous visitors, each
+//! tagged with the generation of the catalogue it was drawn from: any change the follower
+//! applies (a product, its certification or images, its producer) starts a new generation, so
+//! no page outlives the data it shows by more than the follower's delay.
+//!
 //! On PostgreSQL change-log ids are handed out before commit, so a row with a smaller id can
 //! become visible after a larger one. The follower therefore re-reads a trailing window of ids
 //! behind its high-water mark and skips the ones it has already applied.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use lienket_domain::ids::{OrganisationId, ProductId};
@@ -26,6 +32,13 @@ const WINDOW: i64 = 2_000;
 const BATCH: u64 = 5_000;
 /// Products per chunk of a full rebuild.
 const REBUILD_CHUNK: u64 = 5_000;
+/// Rendered pages kept per node before the cache starts over.
+const PAGES_KEPT: usize = 20_000;
+/// Entities whose changes show on a product page besides the product and its producer.
+const PAGE_ENTITIES: [&str; 3] = [PRODUCT_ENTITY, "organisation", "product_image"];
+
+/// A rendered page: the catalogue generation and the day it was drawn for, and its HTML.
+type CachedPage = (u64, time::Date, Arc<String>);
 
 /// Why the catalogue could not be served.
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +69,10 @@ pub struct Catalog {
     store: Store,
     follow: Mutex<Follow>,
     wake: Notify,
+    /// Bumped whenever the follower applies a change.
+    generation: AtomicU64,
+    /// Rendered public pages by address, language and public host.
+    pages: std::sync::Mutex<HashMap<String, CachedPage>>,
 }
 
 /// Today in Vietnam (UTC+7): the day certificates expire on.
@@ -135,6 +152,8 @@ impl Catalog {
                 expiry_day: today,
             }),
             wake: Notify::new(),
+            generation: AtomicU64::new(0),
+            pages: std::sync::Mutex::new(HashMap::new()),
         });
         match state {
             OpenState::Existing { watermark } => {
@@ -225,17 +244,14 @@ impl Catalog {
         let today = today_vn();
         loop {
             let low = (f.high - WINDOW).max(0);
-            let rows = self
-                .store
-                .change_keys_since(low, &[PRODUCT_ENTITY, "organisation"], BATCH)
-                .await?;
+            let rows = self.store.change_keys_since(low, &PAGE_ENTITIES, BATCH).await?;
             let fresh: Vec<&(i64, String, String)> = rows.iter().filter(|r| !f.seen.contains(&r.0)).collect();
             let mut products: HashSet<ProductId> = HashSet::new();
             let mut organisations: Vec<OrganisationId> = Vec::new();
             for (_, entity, key) in &fresh {
                 if entity == PRODUCT_ENTITY {
                     products.extend(key.parse().ok().map(ProductId));
-                } else {
+                } else if entity == "organisation" {
                     organisations.extend(key.parse().ok().map(OrganisationId));
                 }
             }
@@ -248,6 +264,9 @@ impl Catalog {
                 products.extend(self.store.products_expiring_between(&from, &iso(today)).await?);
             }
             let new_high = fresh.iter().map(|r| r.0).max().unwrap_or(f.high).max(f.high);
+            if !fresh.is_empty() || !products.is_empty() {
+                self.generation.fetch_add(1, Ordering::AcqRel);
+            }
             if !products.is_empty() || new_high != f.high {
                 let ids: Vec<ProductId> = products.into_iter().collect();
                 let (rows_now, gone) = self.store.catalog_rows(&ids).await?;
@@ -269,6 +288,29 @@ impl Catalog {
             }
         }
         Ok(())
+    }
+
+    /// The generation of the catalogue: read it before reading what a page shows.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// A page rendered for `key` from the current generation on `today`, if kept.
+    pub fn cached_page(&self, key: &str, generation: u64, today: time::Date) -> Option<Arc<String>> {
+        let pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        pages
+            .get(key)
+            .filter(|(g, d, _)| *g == generation && *d == today)
+            .map(|(_, _, body)| Arc::clone(body))
+    }
+
+    /// Keeps a page rendered from `generation` (read before the data was).
+    pub fn keep_page(&self, key: String, generation: u64, today: time::Date, body: Arc<String>) {
+        let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        if pages.len() >= PAGES_KEPT {
+            pages.clear();
+        }
+        pages.insert(key, (generation, today, body));
     }
 
     /// Brings the index up to date after a write on this node, so the writer's next search

@@ -6,8 +6,8 @@ use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    TestApp, count_after, field_error, form_html, form_values, location, plain, row_links, set_value,
-    spawn_app, text,
+    TestApp, between, count_after, field_error, form_html, form_values, location, plain, row_links,
+    set_value, spawn_app, text,
 };
 
 /// The organisation of the demonstration representative `daidien.htx` (managed by Hà Nội).
@@ -142,6 +142,13 @@ on_both_engines! {
         assert!(page.contains("Nước mắm cốt cá cơm Đông Dư") && page.contains(OWN));
         assert!(page.contains("<svg") && page.contains(&format!("/p/{code}/qr.png")));
         assert!(page.contains("85.000") && page.contains("24 tháng"), "{page}");
+        // Anonymous visitors share one rendered page, but each gets a form token of its own.
+        let token = |page: &str| between(page, "name=\"csrf-token\" content=\"", "\"").map(String::from);
+        let (status, again) = app.page(&plain(), &format!("/p/{code}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(!again.contains('\u{1}'), "no placeholder is left in the page");
+        assert!(token(&again).is_some_and(|t| t.len() >= 16), "{again}");
+        assert_ne!(token(&page), token(&again), "two visitors never share a token");
 
         // The QR code downloads as SVG and PNG.
         let svg = plain().get(app.url(&format!("/p/{code}/qr.svg"))).send().await.expect("svg");

@@ -2,12 +2,13 @@
 //! its QR code, producers' public profiles, printable QR labels, and stored images.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use lienket_domain::ids::{OrganisationId, ProductId};
 use lienket_domain::ocop::ProductGroup;
@@ -346,12 +347,26 @@ struct ProductPage<'a> {
     shelf_life: Option<String>,
 }
 
+/// Stands for the CSRF token in a public page kept for every anonymous visitor; each response
+/// puts the visitor's own token in its place.
+const TOKEN_SLOT: &str = "\u{1}lienket-csrf\u{1}";
+
 async fn product_page(
     State(state): State<AppState>,
     ctx: RequestCtx,
     headers: HeaderMap,
     Path(code): Path<String>,
 ) -> AppResult<Response> {
+    // Anonymous visitors without a message to show all get the same page: keep it rendered.
+    let shared = ctx.user().is_none() && ctx.flash.is_none();
+    let base = public_base(&state, &headers, &ctx);
+    let key = format!("{}\n{}\n{base}", ctx.path, ctx.lang.code());
+    let generation = state.catalog.generation();
+    let today = today_vn();
+    let with_token = |body: &str| Html(body.replace(TOKEN_SLOT, ctx.csrf())).into_response();
+    if shared && let Some(body) = state.catalog.cached_page(&key, generation, today) {
+        return Ok(with_token(&body));
+    }
     let (p, org) = public_product(&state, &ctx, &code).await?;
     let cert = state
         .store
@@ -359,16 +374,19 @@ async fn product_page(
         .await?
         .into_iter()
         .find(|c| c.state == "current");
-    let today = today_vn();
     let cert_valid = cert
         .as_ref()
         .is_some_and(|c| certificate_valid(Some(&c.decision.expires_on), today));
     let images = state.store.product_images(p.id).await?;
-    let url = format!("{}/p/{}", public_base(&state, &headers, &ctx), p.code);
+    let url = format!("{base}/p/{}", p.code);
     let qr_svg = lienket_office::qr::qr_svg(&url).map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
     let origin = origin_text(&p);
+    let mut page_ctx = ctx.clone();
+    if shared {
+        page_ctx.anon_csrf = TOKEN_SLOT.to_string();
+    }
     let view = ProductPage {
-        ctx: &ctx,
+        ctx: &page_ctx,
         group: p.fields.group_code.as_deref().map(|g| group_name(&ctx, g)),
         set: p
             .fields
@@ -396,7 +414,15 @@ async fn product_page(
         org,
         p,
     };
-    html(&view)
+    if !shared {
+        return html(&view);
+    }
+    let body = Arc::new(
+        view.render()
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))?,
+    );
+    state.catalog.keep_page(key, generation, today, Arc::clone(&body));
+    Ok(with_token(&body))
 }
 
 /// "12 tháng" for 360/365 days, "45 ngày" otherwise.
