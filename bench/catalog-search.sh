@@ -60,6 +60,8 @@ echo "$fts"
 # A product page against nginx serving the same page as a static file.
 code=$(curl -s "http://127.0.0.1:$port/api/v1/products/search?q=mat%20ong&limit=1" | python3 -c "import json,sys; print(json.load(sys.stdin)['items'][0]['code'])")
 mkdir -p "$dir/www/p"; curl -s "http://127.0.0.1:$port/p/$code" > "$dir/www/p/$code.html"
+# nginx's workers run as an unprivileged user: let them read the page (mktemp makes 0700).
+chmod a+x "$dir"; chmod -R a+rX "$dir/www"
 nport=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 cat > "$dir/nginx.conf" <<NGINX
 worker_processes auto; daemon off; pid $dir/nginx.pid; error_log $dir/nginx-error.log;
@@ -70,6 +72,7 @@ NGINX
 nginx -c "$dir/nginx.conf" -p "$dir" & npid=$!
 sleep 1
 echo; echo "== product page /p/$code: LiênKết"
+echo "LiênKết: $(curl -s -o /dev/null -w '%{http_code}, %{size_download} bytes' "http://127.0.0.1:$port/p/$code"); nginx: $(curl -s -o /dev/null -w '%{http_code}, %{size_download} bytes' "http://127.0.0.1:$nport/p/$code")"
 page=$(run "http://127.0.0.1:$port/p/$code")
 echo "$page" | grep -E "Requests/sec|^ +(50|99)%|Non-2xx"
 echo; echo "== baseline: nginx, the same page as a static file"

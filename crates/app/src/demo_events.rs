@@ -680,7 +680,8 @@ async fn hai_phong_fair_2025(
     chosen.truncate(23);
     let opens = vn(2025, time::Month::April, 1, 8, 30)?;
     let mut rng = Lcg::new(20_250_522);
-    let mut apps = Vec::new();
+    // Everyone applies while booths are free; staff review afterwards, in order.
+    let mut submitted = Vec::new();
     for (i, e) in chosen.into_iter().enumerate() {
         let ask = Ask {
             exhibitor: e,
@@ -689,7 +690,10 @@ async fn hai_phong_fair_2025(
             products: e.pick(1 + i % 3, &[]),
             notes: (i % 7 == 2).then(|| NOTES[i % NOTES.len()]),
         };
-        let app = apply(store, &event, &ask, false, opens + Duration::hours(38 * i as i64)).await?;
+        submitted.push(apply(store, &event, &ask, false, opens + Duration::hours(38 * i as i64)).await?);
+    }
+    let mut apps = Vec::new();
+    for (i, app) in submitted.into_iter().enumerate() {
         let app = match i {
             5 => {
                 let note = "Hồ sơ thiếu bản sao giấy chứng nhận đăng ký hợp tác xã.";
@@ -780,7 +784,8 @@ async fn open_hanoi_fair(
     if let Some(rep) = all.iter().find(|e| e.id == representative_org) {
         chosen.insert(0, rep);
     }
-    let (mut next_standard, mut next_corner) = (0, 0);
+    // Everyone applies while booths are free; staff review afterwards, in order.
+    let mut submitted = Vec::new();
     for (k, e) in chosen.into_iter().enumerate() {
         let on_corner = (1..=7).contains(&k);
         let ask = Ask {
@@ -791,7 +796,10 @@ async fn open_hanoi_fair(
             notes: (k % 6 == 0).then(|| NOTES[k % NOTES.len()]),
         };
         let at = event.applications_open_at + Duration::hours(6 + 13 * k as i64);
-        let app = apply(store, &event, &ask, k == 24, at).await?;
+        submitted.push((apply(store, &event, &ask, k == 24, at).await?, on_corner));
+    }
+    let (mut next_standard, mut next_corner) = (0, 0);
+    for (k, (app, on_corner)) in submitted.into_iter().enumerate() {
         let number = match k {
             1..=4 | 8..=15 => {
                 let app = decide(store, &staff, &app, ApplicationState::Approved, None).await?;

@@ -984,7 +984,8 @@ impl Store {
     /// Creates or changes an organisation's application, as a draft or submitted.
     ///
     /// Refused (with the catalogue key saying why): an event that is not announced, a window
-    /// that is not open (to submit), a booth type of another event, a product of another
+    /// that is not open (to submit), a booth type of another event or without the booths asked
+    /// for left (to submit), a product of another
     /// organisation or withdrawn, a product outside the event's groups, a second application
     /// (one per organisation and event, kept by a unique index).
     #[allow(clippy::too_many_arguments)]
@@ -1008,8 +1009,14 @@ impl Store {
             Window::NotYet if submit => return Err(StoreError::Refused("err-application-window-not-yet")),
             _ => {}
         }
-        if ev.booth_type(draft.booth_type_id).is_none() {
-            return Err(StoreError::Refused("err-application-booth-type"));
+        match ev.booth_type(draft.booth_type_id) {
+            None => return Err(StoreError::Refused("err-application-booth-type")),
+            // Nothing left to offer: the organisation chooses another type (the waitlist is
+            // for those who applied while booths were still free).
+            Some(b) if submit && b.free() < draft.booth_count => {
+                return Err(StoreError::Refused("err-application-booth-type-full"));
+            }
+            Some(_) => {}
         }
         let products: Vec<(i64, i64, String, Option<String>)> = product::Entity::find()
             .select_only()

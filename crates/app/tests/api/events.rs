@@ -467,7 +467,8 @@ on_both_engines! {
         let staff = app.api_token("canbo.hanoi").await;
         let (event, booth_type) = open_event(&app, &staff, "Hội chợ ba gian", 3).await;
         let exhibitors = ha_noi_exhibitors(&app).await;
-        assert!(exhibitors.len() >= 12, "the demo has too few Hà Nội exhibitors: {exhibitors:?}");
+        assert!(exhibitors.len() >= 13, "the demo has too few Hà Nội exhibitors: {exhibitors:?}");
+        let latecomer = exhibitors[12];
         let mut submitted = Vec::new();
         for (org, product) in exhibitors.into_iter().take(12) {
             submitted.push(apply_for(&app, &staff, event, booth_type, org, product).await);
@@ -516,6 +517,23 @@ on_both_engines! {
             ))
             .await;
         assert_eq!(passes.iter().collect::<BTreeSet<_>>().len(), 3, "{passes:?}");
+
+        // The type is full: a new application for it is refused, not queued.
+        let mut late = application(booth_type, &[latecomer.1]);
+        late["organisation_id"] = json!(latecomer.0);
+        let (status, body) = app
+            .post_api(&staff, &format!("/api/v1/events/{event}/applications"), &late)
+            .await;
+        assert_refused(status, &body, "err-application-booth-type-full");
+        assert_eq!(
+            app.db
+                .scalar(&format!(
+                    "SELECT COUNT(*) FROM event_applications WHERE event_id = {event} AND organisation_id = {}",
+                    latecomer.0
+                ))
+                .await,
+            0
+        );
 
         // Two refused ones join the waitlist, the later application first: the line is kept in
         // the order it was formed, not in the order of the applications.

@@ -251,3 +251,4 @@ flash-file-removed = File removed.
 err-event-files-full = 20 files already: remove some before adding more.
 err-attachment-missing = Choose a file to upload.
 err-attachment-type = Only PDF files or JPEG, PNG, WebP images are accepted (recognised by their content, not their name).
+err-application-booth-type-full = This booth type has fewer free booths than you ask for: choose another type or fewer booths.

@@ -251,3 +251,4 @@ flash-file-removed = Đã xóa tệp.
 err-event-files-full = Đã đủ 20 tệp: xóa bớt tệp cũ trước khi tải thêm.
 err-attachment-missing = Hãy chọn một tệp để tải lên.
 err-attachment-type = Chỉ nhận tệp PDF hoặc ảnh JPEG, PNG, WebP (nhận biết theo nội dung tệp, không theo tên).
+err-application-booth-type-full = Loại gian này không còn đủ chỗ trống cho số gian bạn đăng ký: chọn loại gian khác hoặc bớt số gian.

@@ -1462,7 +1462,7 @@ async fn apply(
         )),
         Err(lienket_store::StoreError::Refused(key)) => {
             let field = match key {
-                "err-application-booth-type" => "booth_type_id",
+                "err-application-booth-type" | "err-application-booth-type-full" => "booth_type_id",
                 "err-application-product-owner"
                 | "err-application-product-withdrawn"
                 | "err-application-product-group" => "products",
