@@ -692,25 +692,27 @@ async fn hai_phong_fair_2025(
         };
         submitted.push(apply(store, &event, &ask, false, opens + Duration::hours(38 * i as i64)).await?);
     }
-    let mut apps = Vec::new();
     for (i, app) in submitted.into_iter().enumerate() {
-        let app = match i {
+        match i {
             5 => {
                 let note = "Hồ sơ thiếu bản sao giấy chứng nhận đăng ký hợp tác xã.";
-                decide(store, &staff, &app, ApplicationState::Rejected, Some(note)).await?
+                decide(store, &staff, &app, ApplicationState::Rejected, Some(note)).await?;
             }
-            21 | 22 => {
+            // Withdrew before the review: the booth it would have had went to the next in line.
+            8 => {
+                store
+                    .withdraw_application(&Actor::system(&app.contact_name), app.id, app.version)
+                    .await?;
+            }
+            22 => {
                 let note = "Các gian đã kín; hợp tác xã được xếp vào danh sách chờ.";
-                decide(store, &staff, &app, ApplicationState::Waitlisted, Some(note)).await?
+                decide(store, &staff, &app, ApplicationState::Waitlisted, Some(note)).await?;
             }
-            _ => decide(store, &staff, &app, ApplicationState::Approved, None).await?,
-        };
-        apps.push(app);
+            _ => {
+                decide(store, &staff, &app, ApplicationState::Approved, None).await?;
+            }
+        }
     }
-    let leaving = &apps[8];
-    store
-        .withdraw_application(&Actor::system(&leaving.contact_name), leaving.id, leaving.version)
-        .await?;
     let exhibiting = store
         .event_applications(event.id, Some(ApplicationState::Approved))
         .await?;
@@ -799,6 +801,7 @@ async fn open_hanoi_fair(
         submitted.push((apply(store, &event, &ask, k == 24, at).await?, on_corner));
     }
     let (mut next_standard, mut next_corner) = (0, 0);
+    let mut leaving = None;
     for (k, (app, on_corner)) in submitted.into_iter().enumerate() {
         let number = match k {
             1..=4 | 8..=15 => {
@@ -827,8 +830,17 @@ async fn open_hanoi_fair(
                 next_standard += 1;
                 format!("A{next_standard:02}")
             };
-            store.assign_booths(&staff, app.id, &[booth]).await?;
+            let placed = store.assign_booths(&staff, app.id, &[booth]).await?;
+            if k == 2 {
+                leaving = Some(placed);
+            }
         }
+    }
+    // One corner exhibitor pulls out: its booth goes to the first on the waitlist.
+    if let Some(app) = leaving {
+        store
+            .withdraw_application(&Actor::system(&app.contact_name), app.id, app.version)
+            .await?;
     }
     Ok(())
 }

@@ -300,6 +300,8 @@ pub struct EventDraft {
 
 /// The largest booth count a type may have.
 pub const MAX_BOOTHS_PER_TYPE: i32 = 5_000;
+/// The largest sales figure an exhibitor may report (đồng): a hundred thousand billion.
+pub const MAX_SALES: i64 = 100_000_000_000_000;
 /// The largest number of booths one application may ask for.
 pub const MAX_BOOTHS_PER_APPLICATION: i32 = 20;
 
@@ -670,6 +672,10 @@ impl OutcomeForm {
         let mut f = Findings::default();
         let sales = match crate::lenient::parse_amount_vnd(&self.sales) {
             _ if self.sales.trim().is_empty() => 0,
+            Ok((v, _)) if v > MAX_SALES => {
+                f.add("sales", "err-outcome-too-large");
+                0
+            }
             Ok((v, _)) if v >= 0 => v,
             Ok(_) => {
                 f.add("sales", "err-negative");

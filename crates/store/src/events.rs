@@ -248,8 +248,8 @@ pub struct Participation {
     /// Approved exhibitors.
     pub exhibitors: u64,
     /// Whether provinces are counted in the units before July 2025 (the event took place
-    /// before the reorganisation): keys of `by_province` are then legacy province codes where
-    /// known, and `2025:` followed by a 2025 code otherwise.
+    /// before the reorganisation): keys of `by_province` are then legacy province codes, and
+    /// the empty key counts exhibitors whose province of the time is not known.
     pub legacy_units: bool,
     /// By legal kind of organisation.
     pub by_kind: Vec<ParticipationRow>,
@@ -518,6 +518,31 @@ async fn load_application<C: ConnectionTrait>(c: &C, id: i64) -> Result<Applicat
     hydrate(c, vec![m]).await?.pop().ok_or(StoreError::NotFound)
 }
 
+/// Holds an approved application for a change and bumps its version; refused with `key` when
+/// it is no longer approved. On PostgreSQL the row lock orders the change after any withdrawal
+/// or decision being committed, which then fails its version check instead of crossing it.
+async fn hold_approved(txn: &DatabaseTransaction, id: i64, key: &'static str) -> Result<(), StoreError> {
+    let res = application::Entity::update_many()
+        .col_expr(
+            application::Column::Version,
+            Expr::col(application::Column::Version).add(1),
+        )
+        .col_expr(application::Column::UpdatedAt, Expr::value(crate::now()))
+        .filter(application::Column::Id.eq(id))
+        .filter(application::Column::State.eq(ApplicationState::Approved.as_str()))
+        .exec(txn)
+        .await?;
+    if res.rows_affected == 0 {
+        return Err(StoreError::Refused(key));
+    }
+    Ok(())
+}
+
+/// Whether the event's first day has come (Vietnam time).
+fn started(ev: &Event) -> bool {
+    day(lienket_domain::event::vietnam_day(time::OffsetDateTime::now_utc())) >= ev.starts_on
+}
+
 /// Reads an application back after a change and records the change in the log.
 async fn logged(
     txn: &DatabaseTransaction,
@@ -619,6 +644,17 @@ async fn offer_to_waitlist(
     actor: &Actor,
     booth_type_id: i64,
 ) -> Result<Vec<i64>, StoreError> {
+    let event_id: Option<i64> = booth_type::Entity::find_by_id(booth_type_id)
+        .select_only()
+        .column(booth_type::Column::EventId)
+        .into_tuple()
+        .one(txn)
+        .await?;
+    let ev = load_event(txn, event_id.ok_or(StoreError::NotFound)?).await?;
+    if ev.status != EventStatus::Published || started(&ev) {
+        // Nothing is offered for a cancelled event or one already under way.
+        return Ok(Vec::new());
+    }
     let waiting = application::Entity::find()
         .filter(application::Column::BoothTypeId.eq(booth_type_id))
         .filter(application::Column::State.eq(ApplicationState::Waitlisted.as_str()))
@@ -639,7 +675,7 @@ async fn offer_to_waitlist(
                 Expr::value(ApplicationState::Approved.as_str()),
             )
             .col_expr(application::Column::ReviewedAt, Expr::value(now))
-            .col_expr(application::Column::ReviewerName, Expr::value(actor.name.clone()))
+            .col_expr(application::Column::ReviewerName, Expr::value(None::<String>))
             .col_expr(
                 application::Column::ReviewNote,
                 Expr::value("Được duyệt từ danh sách chờ khi có chỗ trống."),
@@ -756,22 +792,28 @@ impl Store {
             }
             booth_type::Entity::delete_by_id(old.id).exec(&txn).await?;
         }
+        let mut grown = Vec::new();
         for (i, b) in draft.booth_types.iter().enumerate() {
             match b.id.and_then(|bid| before.booth_type(bid)) {
                 Some(old) => {
-                    if b.capacity < old.approved {
-                        return Err(StoreError::Refused("err-booth-capacity-below-approved"));
-                    }
-                    booth_type::Entity::update_many()
+                    // Conditional, so an approval committed meanwhile is never squeezed out.
+                    let res = booth_type::Entity::update_many()
                         .col_expr(booth_type::Column::Position, Expr::value(i as i32))
                         .col_expr(booth_type::Column::Name, Expr::value(b.name.clone()))
                         .col_expr(booth_type::Column::Size, Expr::value(b.size.clone()))
                         .col_expr(booth_type::Column::Capacity, Expr::value(b.capacity))
                         .col_expr(booth_type::Column::Fee, Expr::value(b.fee))
                         .filter(booth_type::Column::Id.eq(old.id))
+                        .filter(booth_type::Column::Approved.lte(b.capacity))
                         .exec(&txn)
                         .await
                         .on_unique("booth_types")?;
+                    if res.rows_affected == 0 {
+                        return Err(StoreError::Refused("err-booth-capacity-below-approved"));
+                    }
+                    if b.capacity > old.capacity {
+                        grown.push(old.id);
+                    }
                 }
                 None => {
                     booth_type::ActiveModel {
@@ -790,6 +832,10 @@ impl Store {
                 }
             }
         }
+        // Booths added to a type go to its waitlist first.
+        for t in grown {
+            offer_to_waitlist(&txn, actor, t).await?;
+        }
         let after = logged_event(&txn, actor, &before).await?;
         txn.commit().await?;
         Ok(after)
@@ -807,6 +853,23 @@ impl Store {
         let before = load_event(&txn, id).await?;
         if before.version != expected_version {
             return Err(StoreError::Conflict);
+        }
+        let allowed = match (before.status, status) {
+            (EventStatus::Draft, EventStatus::Published)
+            | (EventStatus::Published, EventStatus::Cancelled) => true,
+            // Back to a draft only while nobody has applied: applicants keep their event.
+            (EventStatus::Published, EventStatus::Draft) => {
+                application::Entity::find()
+                    .filter(application::Column::EventId.eq(id))
+                    .filter(application::Column::State.ne(ApplicationState::Draft.as_str()))
+                    .count(&txn)
+                    .await?
+                    == 0
+            }
+            _ => false,
+        };
+        if !allowed {
+            return Err(StoreError::Refused("err-event-status"));
         }
         let res = event::Entity::update_many()
             .col_expr(event::Column::Status, Expr::value(status.as_str()))
@@ -1183,6 +1246,14 @@ impl Store {
         if !current.decisions().contains(&decision) {
             return Err(StoreError::Refused("err-application-decision"));
         }
+        let ev = load_event(&txn, m.event_id).await?;
+        if decision == ApplicationState::Approved && ev.status != EventStatus::Published {
+            return Err(StoreError::Refused("err-event-not-open"));
+        }
+        if current.holds_booths() && started(&ev) {
+            // An exhibitor already at the fair stays in its figures.
+            return Err(StoreError::Refused("err-application-started"));
+        }
         let before = load_application(&txn, id).await?;
         let now = crate::now();
         let mut pass = m.pass_code.clone();
@@ -1245,6 +1316,9 @@ impl Store {
         if !current.withdrawable() {
             return Err(StoreError::Refused("err-application-not-withdrawable"));
         }
+        if current.holds_booths() && started(&load_event(&txn, m.event_id).await?) {
+            return Err(StoreError::Refused("err-application-started"));
+        }
         let before = load_application(&txn, id).await?;
         if current.holds_booths() {
             release_booths(&txn, &m).await?;
@@ -1283,10 +1357,8 @@ impl Store {
         numbers: &[String],
     ) -> Result<Application, StoreError> {
         let txn = self.begin_write().await?;
+        hold_approved(&txn, id, "err-booth-not-approved").await?;
         let before = load_application(&txn, id).await?;
-        if before.state != ApplicationState::Approved {
-            return Err(StoreError::Refused("err-booth-not-approved"));
-        }
         if numbers.len() > before.booth_count as usize {
             return Err(StoreError::Refused("err-booth-too-many"));
         }
@@ -1342,21 +1414,16 @@ impl Store {
     /// Checks an approved exhibitor in (once; a second scan keeps the first time).
     pub async fn check_in(&self, actor: &Actor, id: i64) -> Result<Application, StoreError> {
         let txn = self.begin_write().await?;
+        hold_approved(&txn, id, "err-checkin-not-approved").await?;
         let before = load_application(&txn, id).await?;
-        if before.state != ApplicationState::Approved {
-            return Err(StoreError::Refused("err-checkin-not-approved"));
-        }
         if before.checked_in_at.is_some() {
+            // Already here: the held version is given back by the rollback.
             return Ok(before);
         }
-        let now = crate::now();
         application::Entity::update_many()
-            .col_expr(application::Column::CheckedInAt, Expr::value(now))
+            .col_expr(application::Column::CheckedInAt, Expr::value(crate::now()))
             .col_expr(application::Column::CheckedInBy, Expr::value(actor.name.clone()))
-            .col_expr(application::Column::UpdatedAt, Expr::value(now))
-            .col_expr(application::Column::Version, Expr::value(before.version + 1))
             .filter(application::Column::Id.eq(id))
-            .filter(application::Column::CheckedInAt.is_null())
             .exec(&txn)
             .await?;
         let after = logged(&txn, actor, &before).await?;
@@ -1373,13 +1440,10 @@ impl Store {
         note: Option<String>,
     ) -> Result<Application, StoreError> {
         let txn = self.begin_write().await?;
+        hold_approved(&txn, id, "err-outcome-not-approved").await?;
         let before = load_application(&txn, id).await?;
-        if before.state != ApplicationState::Approved {
-            return Err(StoreError::Refused("err-outcome-not-approved"));
-        }
         let ev = load_event(&txn, before.event_id).await?;
-        let today = lienket_domain::event::vietnam_day(time::OffsetDateTime::now_utc());
-        if day(today) < ev.starts_on {
+        if !started(&ev) {
             return Err(StoreError::Refused("err-outcome-too-early"));
         }
         let now = crate::now();
@@ -1389,8 +1453,6 @@ impl Store {
             .col_expr(application::Column::Buyers, Expr::value(outcome.buyers))
             .col_expr(application::Column::OutcomeNote, Expr::value(note))
             .col_expr(application::Column::OutcomeAt, Expr::value(now))
-            .col_expr(application::Column::UpdatedAt, Expr::value(now))
-            .col_expr(application::Column::Version, Expr::value(before.version + 1))
             .filter(application::Column::Id.eq(id))
             .exec(&txn)
             .await?;
@@ -1476,7 +1538,8 @@ impl Store {
                     &mut province,
                     match (&a.organisation_legacy_province, &a.organisation_province) {
                         (Some(l), _) if legacy_units => l.clone(),
-                        (_, Some(n)) if legacy_units => format!("2025:{n}"),
+                        // Not known in the units of the time: counted apart, not as a province.
+                        (None, _) if legacy_units => String::new(),
                         (_, n) => n.clone().unwrap_or_default(),
                     },
                 ),
@@ -1524,7 +1587,7 @@ impl Store {
             p.checked_in += u64::from(a.checked_in_at.is_some());
             if let Some(o) = a.outcome {
                 p.reported += 1;
-                p.sales += o.sales;
+                p.sales = p.sales.saturating_add(o.sales);
                 p.contracts += i64::from(o.contracts);
                 p.buyers += i64::from(o.buyers);
             }

@@ -577,6 +577,39 @@ on_both_engines! {
             ))
             .await;
         assert_eq!(promoted_pass.len(), 1, "the promoted exhibitor has no pass");
+
+        // With applications in, the event cannot go back to a draft; once cancelled it is not
+        // published again, and nobody more is approved for it.
+        let status = |to: &'static str| {
+            let (app, staff) = (&app, &staff);
+            async move {
+                let (_, ev) = app.get_api(staff, &format!("/api/v1/events/{event}")).await;
+                app.post_api(
+                    staff,
+                    &format!("/api/v1/events/{event}/status"),
+                    &json!({"status": to, "version": ev["version"]}),
+                )
+                .await
+            }
+        };
+        let (code, body) = status("draft").await;
+        assert_refused(code, &body, "err-event-status");
+        let (code, body) = status("cancelled").await;
+        assert_eq!(code, StatusCode::OK, "{body}");
+        let (code, body) = status("published").await;
+        assert_refused(code, &body, "err-event-status");
+        let waiting = app
+            .db
+            .scalar(&format!("SELECT id FROM event_applications WHERE id = {second}"))
+            .await;
+        let (_, current) = app.get_api(&staff, &format!("/api/v1/events/{event}/applications?state=waitlisted")).await;
+        let still = current["items"]
+            .as_array()
+            .and_then(|v| v.iter().find(|a| a["id"] == waiting))
+            .cloned()
+            .expect("the second in line is still waitlisted");
+        let (code, body) = review(&app, &staff, &still, "approved").await;
+        assert_refused(code, &body, "err-event-not-open");
     }
 
     async fn a_booth_number_is_given_once_and_a_pass_checks_its_exhibitor_in(engine) {

@@ -254,9 +254,15 @@ pub async fn applications(
     let ev = state.store.get_event(parse_id(&id)?).await?;
     ctx.require(Action::Review, ev.resource())?;
     let wanted = q.state.as_deref().and_then(ApplicationState::parse);
-    Ok(Json(ApplicationList {
-        items: state.store.event_applications(ev.id, wanted).await?,
-    }))
+    // Drafts are the organisations' own until they are sent.
+    let items = state
+        .store
+        .event_applications(ev.id, wanted)
+        .await?
+        .into_iter()
+        .filter(|a| a.state != ApplicationState::Draft)
+        .collect();
+    Ok(Json(ApplicationList { items }))
 }
 
 /// An application to exhibit.
@@ -287,7 +293,8 @@ fn yes() -> bool {
     true
 }
 
-/// Applies to exhibit (an organisation's representative, or staff of its managing alliance).
+/// Applies to exhibit (an organisation's representative, or staff of its managing alliance on
+/// its behalf).
 #[utoipa::path(post, path = "/api/v1/events/{id}/applications", tag = "events", params(("id" = i64, Path)), request_body = ApplicationBody,
     responses((status = 201, description = "The application"), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 pub async fn apply(
@@ -307,8 +314,9 @@ pub async fn apply(
         None => return Err(AppError::Refused("err-apply-not-representative")),
     };
     if ctx.own_organisation() != Some(org) {
+        // On an organisation's behalf: its managing alliance's staff (who review its filings).
         let o = state.store.get_organisation(org).await?;
-        ctx.require(Action::Update, o.resource())?;
+        ctx.require(Action::Review, o.resource())?;
     }
     let form = ApplicationForm {
         booth_type_id: b.booth_type_id.to_string(),

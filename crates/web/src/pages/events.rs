@@ -63,6 +63,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/events/{id}/exhibitors", get(exhibitor_sheet))
         .route("/events/{id}/booths.xlsx", get(export_booths))
+        .route("/events/{id}/participation.xlsx", get(export_participation))
 }
 
 /// Uploads, apart from [`routes`]: they take files beyond the app-wide body limit.
@@ -504,7 +505,7 @@ pub(crate) fn ics(base: &str, name: &str, events: &[Event], hosts: &HashMap<Alli
     out
 }
 
-fn calendar_response(body: String, file: &str) -> Response {
+fn calendar_response(body: String, file: &str, public: bool) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_string()),
@@ -512,7 +513,15 @@ fn calendar_response(body: String, file: &str) -> Response {
                 header::CONTENT_DISPOSITION,
                 format!("inline; filename=\"{file}\""),
             ),
-            (header::CACHE_CONTROL, "public, max-age=300".to_string()),
+            (
+                header::CACHE_CONTROL,
+                if public {
+                    "public, max-age=300"
+                } else {
+                    "private, no-store"
+                }
+                .to_string(),
+            ),
         ],
         body,
     )
@@ -544,6 +553,7 @@ async fn ics_feed(State(state): State<AppState>, ctx: RequestCtx, headers: Heade
     Ok(calendar_response(
         ics(&base, &ctx.t("page-events"), &events, &names),
         "lienket-su-kien.ics",
+        true,
     ))
 }
 
@@ -557,9 +567,11 @@ async fn ics_one(
     let base = super::catalog::public_base(&state, &headers, &ctx);
     let names = alliance_names(&state).await?;
     let title = ev.title.clone();
+    let public = ev.status != EventStatus::Draft;
     Ok(calendar_response(
         ics(&base, &title, &[ev], &names),
         &format!("su-kien-{id}.ics"),
+        public,
     ))
 }
 
@@ -688,13 +700,14 @@ fn stat_tables(ctx: &RequestCtx, p: &Participation, names: &HashMap<AllianceId, 
 /// 2025, a 2025 province otherwise.
 fn province_label(p: &Participation, key: &str) -> String {
     let units = lienket_domain::admin_units::units();
-    match key.strip_prefix("2025:") {
-        _ if key.is_empty() => "—".into(),
-        Some(code) => province_name(code),
-        None if p.legacy_units => units
+    if key.is_empty() {
+        "—".into()
+    } else if p.legacy_units {
+        units
             .legacy_province(key)
-            .map_or_else(|| key.to_string(), |l| l.name.to_string()),
-        None => province_name(key),
+            .map_or_else(|| key.to_string(), |l| l.name.to_string())
+    } else {
+        province_name(key)
     }
 }
 
@@ -1277,6 +1290,7 @@ struct ApplyPage<'a> {
     existing: Option<Application>,
     existing_state: String,
     editable: bool,
+    closed: bool,
     attachments: Vec<lienket_store::EventFile>,
     errors: HashMap<&'static str, String>,
     notice: Option<String>,
@@ -1363,6 +1377,7 @@ async fn apply_page(
             .map(|a| ctx.t(a.state.label_key()))
             .unwrap_or_default(),
         editable,
+        closed: ev.window(now) == Window::Closed,
         existing,
         form,
         products,
@@ -1937,19 +1952,34 @@ fn workbook(
     )
 }
 
+#[derive(Deserialize, Default)]
+struct ExportQuery {
+    /// `1`: every application sent, not only the approved exhibitors.
+    #[serde(default)]
+    all: String,
+}
+
 async fn export_exhibitors(
     State(state): State<AppState>,
     ctx: RequestCtx,
     Path(id): Path<String>,
+    Query(q): Query<ExportQuery>,
 ) -> AppResult<Response> {
     let ev = hosted_event(&state, &ctx, parse_id(&id)?).await?;
     let names = alliance_names(&state).await?;
+    let all = q.all == "1";
     let mut apps: Vec<Application> = state
         .store
         .event_applications(ev.id, None)
         .await?
         .into_iter()
-        .filter(|a| !matches!(a.state, ApplicationState::Draft))
+        .filter(|a| {
+            if all {
+                a.state != ApplicationState::Draft
+            } else {
+                a.state == ApplicationState::Approved
+            }
+        })
         .collect();
     apps.sort_by_key(|a| {
         (
@@ -2042,7 +2072,11 @@ async fn export_exhibitors(
         }
     );
     workbook(
-        &ctx.t("export-exhibitors-title"),
+        &ctx.t(if all {
+            "export-applications-title"
+        } else {
+            "export-exhibitors-title"
+        }),
         &subtitle,
         "Don vi tham gia",
         &columns,
@@ -2197,6 +2231,7 @@ struct PassPage<'a> {
     pass: PassView,
     valid: bool,
     can_check_in: bool,
+    show_contact: bool,
     application_id: i64,
     checked_in: Option<String>,
 }
@@ -2216,6 +2251,10 @@ async fn pass_page(
         pass: pass_view(&base, &app).await?,
         valid: app.state == ApplicationState::Approved && ev.status == EventStatus::Published,
         can_check_in: ctx.can(Action::Review, ev.resource()),
+        // The pass is worn in public: its contact's phone is for the organisers and the
+        // exhibitor, not for whoever scans the badge.
+        show_contact: ctx.can(Action::Review, ev.resource())
+            || ctx.own_organisation() == Some(app.organisation_id),
         application_id: app.id,
         checked_in: app.checked_in_at.map(|t| ctx.datetime(&t)),
         ctx: &ctx,
@@ -2378,6 +2417,9 @@ async fn upload_image(
 ) -> AppResult<Response> {
     let ev = state.store.get_event(parse_id(&id)?).await?;
     ctx.require(Action::Update, ev.resource())?;
+    if state.store.event_files(ev.id, None).await?.len() as u64 >= lienket_store::MAX_EVENT_FILES {
+        return Err(AppError::Refused("err-event-files-full"));
+    }
     let Some((name, bytes)) = read_upload(&mut multipart, "image").await? else {
         return Err(AppError::Refused("image-error-missing"));
     };
@@ -2422,7 +2464,10 @@ async fn upload_image(
     if let Some(k) = &file.thumb_key {
         state.objects.put(k, img.thumb).await?;
     }
-    state.store.add_event_file(&ctx.actor(), &file).await?;
+    if let Err(e) = state.store.add_event_file(&ctx.actor(), &file).await {
+        remove_objects(&state, &file).await;
+        return Err(e.into());
+    }
     Ok(redirect_with_flash(
         &ctx,
         &format!("/events/{}", ev.id),
@@ -2473,6 +2518,16 @@ async fn attachment_owner(state: &AppState, ctx: &RequestCtx, raw: &str) -> AppR
     Ok((app, ev))
 }
 
+/// As [`attachment_owner`], to change the attachments: the organisation only while its
+/// application can still change (what was reviewed stays as it was); the host's staff always.
+async fn attachment_editor(state: &AppState, ctx: &RequestCtx, raw: &str) -> AppResult<(Application, Event)> {
+    let (app, ev) = attachment_owner(state, ctx, raw).await?;
+    if !app.state.editable() && !ctx.can(Action::Review, ev.resource()) {
+        return Err(AppError::Refused("err-application-not-editable"));
+    }
+    Ok((app, ev))
+}
+
 /// Attachments accepted: PDF or an image, decided by content.
 fn attachment_type(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
     if bytes.starts_with(b"%PDF-") {
@@ -2487,7 +2542,7 @@ async fn upload_attachment(
     Path(id): Path<String>,
     mut multipart: Multipart,
 ) -> AppResult<Response> {
-    let (app, ev) = attachment_owner(&state, &ctx, &id).await?;
+    let (app, ev) = attachment_editor(&state, &ctx, &id).await?;
     let Some((name, bytes)) = read_upload(&mut multipart, "file").await? else {
         return Err(AppError::Refused("err-attachment-missing"));
     };
@@ -2538,7 +2593,7 @@ async fn delete_attachment(
     ctx: RequestCtx,
     Path((id, file)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let (app, ev) = attachment_owner(&state, &ctx, &id).await?;
+    let (app, ev) = attachment_editor(&state, &ctx, &id).await?;
     let f = state.store.get_event_file(parse_id(&file)?).await?;
     if f.application_id != Some(app.id) {
         return Err(AppError::NotFound);
@@ -2564,6 +2619,7 @@ struct ExhibitorSheet<'a> {
     dates: String,
     sentence: String,
     rows: Vec<Vec<String>>,
+    stats: Vec<StatTable>,
 }
 
 async fn exhibitor_sheet(
@@ -2604,7 +2660,9 @@ async fn exhibitor_sheet(
         })
         .collect();
     let participation = state.store.participation(ev.id).await?;
+    let names = alliance_names(&state).await?;
     let body = ExhibitorSheet {
+        stats: stat_tables(&ctx, &participation, &names),
         dates: dates_text(&ev),
         sentence: if participation.exhibitors > 0 {
             participation_sentence(&ctx, &participation)
@@ -2685,5 +2743,48 @@ async fn export_booths(
         &columns,
         &rows,
         &format!("so-do-gian-hang-su-kien-{}.xlsx", ev.id),
+    )
+}
+
+async fn export_participation(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let ev = visible_event(&state, &ctx, &id).await?;
+    let names = alliance_names(&state).await?;
+    let p = state.store.participation(ev.id).await?;
+    let col = |key: &str, kind: ColumnKind, width: f64| column(&ctx, key, kind, width);
+    let columns = vec![
+        col("col-breakdown", ColumnKind::Text, 28.0),
+        col("col-name", ColumnKind::Text, 44.0),
+        col("event-col-exhibitors", ColumnKind::Integer, 12.0),
+        col("event-col-booths", ColumnKind::Integer, 10.0),
+        col("event-col-products", ColumnKind::Integer, 12.0),
+    ];
+    let mut rows = Vec::new();
+    for t in stat_tables(&ctx, &p, &names) {
+        for r in t.rows {
+            rows.push(vec![
+                ExportCell::Text(t.title.clone()),
+                ExportCell::Text(r.0),
+                ExportCell::Integer(r.1 as i64),
+                ExportCell::Integer(r.2 as i64),
+                ExportCell::Integer(r.3 as i64),
+            ]);
+        }
+    }
+    let sentence = if p.exhibitors > 0 {
+        participation_sentence(&ctx, &p)
+    } else {
+        ctx.t("event-exhibitors-empty")
+    };
+    workbook(
+        &ctx.t("export-participation-title"),
+        &format!("{} — {} — {sentence}", ev.title, dates_text(&ev)),
+        "Thong ke tham gia",
+        &columns,
+        &rows,
+        &format!("thong-ke-tham-gia-su-kien-{}.xlsx", ev.id),
     )
 }
