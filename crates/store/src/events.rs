@@ -1094,7 +1094,8 @@ impl Store {
         if products.len() != draft.products.len() || products.iter().any(|p| p.1 != org.0) {
             return Err(StoreError::Refused("err-application-product-owner"));
         }
-        if products.iter().any(|p| p.2 == "withdrawn") {
+        // What is shown at a fair is what the public can look up in the catalogue.
+        if products.iter().any(|p| p.2 != "published") {
             return Err(StoreError::Refused("err-application-product-withdrawn"));
         }
         if !ev.eligible_groups.is_empty() {

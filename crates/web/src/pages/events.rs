@@ -211,6 +211,19 @@ struct ListPage<'a> {
     pager: String,
     can_create: bool,
     staff_alliance: Option<AllianceId>,
+    /// A representative's applications: (event id, title, dates, state label, state, booths, pass).
+    own: Vec<OwnApplication>,
+}
+
+/// One of a representative's applications, for the event list.
+struct OwnApplication {
+    event_id: i64,
+    title: String,
+    dates: String,
+    state: String,
+    state_key: &'static str,
+    booths: String,
+    pass: Option<String>,
 }
 
 async fn list(
@@ -246,6 +259,25 @@ async fn list(
     let result = state.store.list_events(&filter, page).await?;
     let names = alliance_names(&state).await?;
     let rows = result.items.iter().map(|i| event_row(&ctx, &names, i)).collect();
+    let own = match ctx.own_organisation() {
+        Some(org) => state
+            .store
+            .applications_of_organisation(org)
+            .await?
+            .into_iter()
+            .filter(|(_, ev)| ev.ends_on >= today)
+            .map(|(a, ev)| OwnApplication {
+                event_id: ev.id,
+                dates: dates_text(&ev),
+                title: ev.title,
+                state: ctx.t(a.state.label_key()),
+                state_key: a.state.as_str(),
+                booths: a.booths.join(", "),
+                pass: a.pass_code,
+            })
+            .collect(),
+        None => Vec::new(),
+    };
     let extra = format!("&tab={tab}&kind={}", urlencode(&q.kind));
     let body = ListPage {
         pager: pager(&ctx, "/events", &extra, result.page, result.pages()),
@@ -257,6 +289,7 @@ async fn list(
         rows,
         can_create: ctx.can(Action::Create, Resource::Events),
         staff_alliance,
+        own,
     };
     html(&body)
 }
@@ -1354,7 +1387,7 @@ async fn apply_page(
         .products_of(org, false)
         .await?
         .into_iter()
-        .filter(|p| p.status != "withdrawn")
+        .filter(|p| p.status == "published")
         .map(|p| {
             let id = p.id.0.to_string();
             let checked = form.products.contains(&id);
