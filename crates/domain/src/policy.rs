@@ -75,6 +75,15 @@ pub enum Resource<'a> {
         /// Whether it is announced to the public.
         published: bool,
     },
+    /// An organisation's application to exhibit at an event.
+    Application {
+        /// The applying organisation.
+        organisation: OrganisationId,
+        /// The alliance that manages the organisation.
+        managed_by: Option<AllianceId>,
+        /// The event's host alliance.
+        host: AllianceId,
+    },
 }
 
 impl Principal {
@@ -150,6 +159,22 @@ pub fn can(principal: &Principal, action: Action, resource: Resource<'_>) -> boo
             }
             Role::Coordinator => action == View,
             Role::OrganisationRep { .. } => action == View && published,
+            Role::Admin => true,
+        },
+        // An application: the organisation keeps it (its managing alliance may act for it),
+        // the host alliance reads it, decides on it and may withdraw or complete it on request.
+        (
+            R::Application {
+                organisation,
+                managed_by,
+                host,
+            },
+            _,
+        ) => match role {
+            Role::OrganisationRep { organisation: mine } => mine == organisation && action != Review,
+            Role::AllianceStaff { alliance: mine } if mine == host => true,
+            Role::AllianceStaff { alliance: mine } => Some(mine) == managed_by && action != Review,
+            Role::Coordinator => action == View,
             Role::Admin => true,
         },
         (R::Alliances | R::Alliance(_) | R::ReferenceData | R::AuditLog | R::Dashboard, _) => false,
@@ -237,6 +262,35 @@ mod tests {
         assert!(!can(&rep, Action::View, draft) && !can(&rep, Action::Review, public));
         assert!(can(&hn, Action::Create, Resource::Events) && !can(&rep, Action::Create, Resource::Events));
         assert!(!can(&user(Role::Coordinator), Action::Update, public));
+    }
+
+    #[test]
+    fn an_application_is_kept_by_its_organisation_and_decided_by_the_host() {
+        let app = Resource::Application {
+            organisation: OrganisationId(10),
+            managed_by: Some(AllianceId(2)),
+            host: HN,
+        };
+        let rep = user(Role::OrganisationRep {
+            organisation: OrganisationId(10),
+        });
+        let other_rep = user(Role::OrganisationRep {
+            organisation: OrganisationId(11),
+        });
+        let host = user(Role::AllianceStaff { alliance: HN });
+        let managing = user(Role::AllianceStaff {
+            alliance: AllianceId(2),
+        });
+        let stranger = user(Role::AllianceStaff { alliance: CT });
+        for a in [Action::Create, Action::View, Action::Update] {
+            assert!(can(&rep, a, app) && can(&managing, a, app) && can(&host, a, app));
+            assert!(!can(&other_rep, a, app) && !can(&stranger, a, app));
+        }
+        assert!(can(&host, Action::Review, app));
+        assert!(!can(&rep, Action::Review, app) && !can(&managing, Action::Review, app));
+        assert!(can(&user(Role::Coordinator), Action::View, app));
+        assert!(!can(&user(Role::Coordinator), Action::Update, app));
+        assert!(!can(&Principal::Anonymous, Action::View, app));
     }
 
     #[test]

@@ -199,6 +199,17 @@ pub struct Application {
     pub version: i32,
 }
 
+impl Application {
+    /// The policy's view of the application, at an event hosted by `host`.
+    pub fn resource(&self, host: AllianceId) -> Resource<'static> {
+        Resource::Application {
+            organisation: self.organisation_id,
+            managed_by: self.organisation_alliance,
+            host,
+        }
+    }
+}
+
 /// Filters of the event list.
 #[derive(Debug, Clone, Default)]
 pub struct EventFilter {

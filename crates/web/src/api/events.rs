@@ -313,11 +313,15 @@ pub async fn apply(
         Some(o) => o,
         None => return Err(AppError::Refused("err-apply-not-representative")),
     };
-    if ctx.own_organisation() != Some(org) {
-        // On an organisation's behalf: its managing alliance's staff (who review its filings).
-        let o = state.store.get_organisation(org).await?;
-        ctx.require(Action::Review, o.resource())?;
-    }
+    let o = state.store.get_organisation(org).await?;
+    ctx.require(
+        Action::Create,
+        Resource::Application {
+            organisation: org,
+            managed_by: o.alliance_id,
+            host: ev.host_alliance_id,
+        },
+    )?;
     let form = ApplicationForm {
         booth_type_id: b.booth_type_id.to_string(),
         booth_count: b.booth_count.to_string(),
@@ -409,11 +413,7 @@ pub async fn withdraw(
     b: Result<Json<VersionBody>, JsonRejection>,
 ) -> AppResult<Json<Withdrawn>> {
     let b = body(b)?;
-    let app = state.store.get_application(parse_id(&id)?).await?;
-    if ctx.own_organisation() != Some(app.organisation_id) {
-        let ev = state.store.get_event(app.event_id).await?;
-        ctx.require(Action::Review, ev.resource())?;
-    }
+    let (app, _) = crate::pages::events_application_for(&state, &ctx, &id, Action::Update).await?;
     let (application, promoted) = state
         .store
         .withdraw_application(&ctx.actor(), app.id, b.version)
@@ -484,11 +484,7 @@ pub async fn outcome(
     b: Result<Json<OutcomeBody>, JsonRejection>,
 ) -> AppResult<Json<Application>> {
     let b = body(b)?;
-    let app = state.store.get_application(parse_id(&id)?).await?;
-    if ctx.own_organisation() != Some(app.organisation_id) {
-        let ev = state.store.get_event(app.event_id).await?;
-        ctx.require(Action::Review, ev.resource())?;
-    }
+    let (app, _) = crate::pages::events_application_for(&state, &ctx, &id, Action::Update).await?;
     let form = OutcomeForm {
         sales: b.sales.to_string(),
         contracts: b.contracts.to_string(),

@@ -1562,11 +1562,7 @@ async fn withdraw(
     Path(id): Path<String>,
     Form(p): Form<VersionPost>,
 ) -> AppResult<Response> {
-    let app = state.store.get_application(parse_id(&id)?).await?;
-    if ctx.own_organisation() != Some(app.organisation_id) {
-        let ev = state.store.get_event(app.event_id).await?;
-        ctx.require(Action::Review, ev.resource())?;
-    }
+    let (app, _) = application_for(&state, &ctx, &id, Action::Update).await?;
     state
         .store
         .withdraw_application(&ctx.actor(), app.id, form_version(&p.version))
@@ -2340,11 +2336,7 @@ impl OutcomePage<'_> {
 
 /// The application, when the caller reports for it (its organisation, or the host's staff).
 async fn reporting(state: &AppState, ctx: &RequestCtx, raw: &str) -> AppResult<(Application, Event)> {
-    let app = state.store.get_application(parse_id(raw)?).await?;
-    let ev = state.store.get_event(app.event_id).await?;
-    if ctx.own_organisation() != Some(app.organisation_id) {
-        ctx.require(Action::Review, ev.resource())?;
-    }
+    let (app, ev) = application_for(state, ctx, raw, Action::Update).await?;
     if app.state != ApplicationState::Approved {
         return Err(AppError::Refused("err-outcome-not-approved"));
     }
@@ -2540,21 +2532,23 @@ async fn delete_image(
     ))
 }
 
-/// The application, when the caller may read and change its attachments: its organisation's
-/// representative, or the host alliance's staff.
-async fn attachment_owner(state: &AppState, ctx: &RequestCtx, raw: &str) -> AppResult<(Application, Event)> {
+/// An application and its event, when the policy lets the caller do `action` on it.
+pub(crate) async fn application_for(
+    state: &AppState,
+    ctx: &RequestCtx,
+    raw: &str,
+    action: Action,
+) -> AppResult<(Application, Event)> {
     let app = state.store.get_application(parse_id(raw)?).await?;
     let ev = state.store.get_event(app.event_id).await?;
-    if ctx.own_organisation() != Some(app.organisation_id) {
-        ctx.require(Action::Review, ev.resource())?;
-    }
+    ctx.require(action, app.resource(ev.host_alliance_id))?;
     Ok((app, ev))
 }
 
-/// As [`attachment_owner`], to change the attachments: the organisation only while its
-/// application can still change (what was reviewed stays as it was); the host's staff always.
+/// An application whose attachments the caller may change: the organisation's side only while
+/// it can still change (what was reviewed stays as it was); the host's staff always.
 async fn attachment_editor(state: &AppState, ctx: &RequestCtx, raw: &str) -> AppResult<(Application, Event)> {
-    let (app, ev) = attachment_owner(state, ctx, raw).await?;
+    let (app, ev) = application_for(state, ctx, raw, Action::Update).await?;
     if !app.state.editable() && !ctx.can(Action::Review, ev.resource()) {
         return Err(AppError::Refused("err-application-not-editable"));
     }
@@ -2612,7 +2606,7 @@ async fn download_attachment(
     ctx: RequestCtx,
     Path((id, file)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let (app, _) = attachment_owner(&state, &ctx, &id).await?;
+    let (app, _) = application_for(&state, &ctx, &id, Action::View).await?;
     let f = state.store.get_event_file(parse_id(&file)?).await?;
     if f.application_id != Some(app.id) {
         return Err(AppError::NotFound);

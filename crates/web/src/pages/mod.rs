@@ -16,8 +16,8 @@ mod reports;
 mod users;
 
 pub(crate) use events::{
-    booth_numbers as events_booth_numbers, check_event as events_check_event,
-    venue_place as events_venue_place,
+    application_for as events_application_for, booth_numbers as events_booth_numbers,
+    check_event as events_check_event, venue_place as events_venue_place,
 };
 pub(crate) use imports::{attachment, import_status_key};
 pub(crate) use users::check_scope;
