@@ -45,6 +45,20 @@ static EN_KEYS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
         ])
     });
 
+/// An argument for Fluent: counts go as numbers, so plural selectors (`[one]`) can match;
+/// everything else as text (a phone number must keep its leading zero).
+fn value(name: &str, v: &str) -> FluentValue<'static> {
+    let counted = matches!(name, "count" | "provinces");
+    let plain = !v.is_empty()
+        && v.len() <= 15
+        && v.bytes().all(|b| b.is_ascii_digit())
+        && (v == "0" || !v.starts_with('0'));
+    match v.parse::<i64>() {
+        Ok(n) if counted && plain => FluentValue::from(n),
+        _ => FluentValue::from(v.to_string()),
+    }
+}
+
 static VI: LanguageIdentifier = langid!("vi");
 static EN: LanguageIdentifier = langid!("en");
 
@@ -114,7 +128,7 @@ impl Lang {
     pub fn t_args(self, key: &str, args: &[(&str, String)]) -> String {
         let map: HashMap<Cow<'static, str>, FluentValue> = args
             .iter()
-            .map(|(k, v)| (Cow::Owned(k.to_string()), FluentValue::from(v.clone())))
+            .map(|(k, v)| (Cow::Owned(k.to_string()), value(k, v)))
             .collect();
         LOCALES
             .try_lookup_with_args(self.id(), key, &map)
@@ -163,6 +177,15 @@ mod tests {
             missing_en.is_empty() && missing_vi.is_empty(),
             "en lacks {missing_en:?}; vi lacks {missing_vi:?}"
         );
+    }
+
+    #[test]
+    fn counts_choose_their_plural_and_print_as_written() {
+        let one = Lang::En.t_args("participation-kind-cooperative", &[("count", "1".into())]);
+        let many = Lang::En.t_args("participation-kind-cooperative", &[("count", "97".into())]);
+        assert_eq!((one.as_str(), many.as_str()), ("cooperative", "cooperatives"));
+        let big = Lang::Vi.t_args("list-count", &[("count", "100000".into())]);
+        assert_eq!(big, "Tổng số: 100000");
     }
 
     #[test]

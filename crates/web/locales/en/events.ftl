@@ -94,8 +94,14 @@ event-exhibitors = Exhibitors
 event-exhibitors-empty = No exhibitor has been approved yet.
 event-products = Products on show
 event-participation = Participation
-event-participation-sentence = { $count } { $kind } from { $provinces } provinces and cities
-event-participation-kinds = { $count } collective economic organisations ({ $detail }) from { $provinces } provinces and cities
+event-participation-sentence = { $count } { $kind } from { $provinces } { $provinces ->
+    [one] province or city
+   *[other] provinces and cities
+}
+event-participation-kinds = { $count } { $kind } ({ $detail }) from { $provinces } { $provinces ->
+    [one] province or city
+   *[other] provinces and cities
+}
 event-by-province = By province
 event-by-alliance = By managing alliance
 event-by-group = By OCOP product group
@@ -262,3 +268,19 @@ col-name = Name
 action-export-applications = Export every application (Excel)
 action-export-participation = Export participation figures (Excel)
 events-own-applications = Your organisation's applications
+participation-kind-cooperative-group = { $count ->
+    [one] cooperative group
+   *[other] cooperative groups
+}
+participation-kind-cooperative = { $count ->
+    [one] cooperative
+   *[other] cooperatives
+}
+participation-kind-cooperative-union = { $count ->
+    [one] cooperative union
+   *[other] cooperative unions
+}
+participation-organisations = { $count ->
+    [one] collective economic organisation
+   *[other] collective economic organisations
+}

@@ -656,21 +656,22 @@ struct StatTable {
 /// "97 hợp tác xã từ 15 tỉnh, thành phố" — as staff write it.
 pub(crate) fn participation_sentence(ctx: &RequestCtx, p: &Participation) -> String {
     let provinces = p.by_province.iter().filter(|r| !r.key.is_empty()).count();
+    // "97 hợp tác xã", "2 tổ hợp tác": the kind's name in the count's number.
     let kind_name = |key: &str, n: u64| {
-        let label = OrgKind::parse(key).map_or_else(|| key.to_string(), |k| ctx.t(k.label_key()));
-        format!("{n} {}", label.to_lowercase())
+        let key = format!("participation-kind-{}", key.replace('_', "-"));
+        if ctx.lang.has(&key) {
+            ctx.lang.t_args(&key, &[("count", n.to_string())])
+        } else {
+            ctx.lang
+                .t_args("participation-organisations", &[("count", n.to_string())])
+        }
     };
     match p.by_kind.as_slice() {
         [only] => ctx.lang.t_args(
             "event-participation-sentence",
             &[
                 ("count", p.exhibitors.to_string()),
-                (
-                    "kind",
-                    OrgKind::parse(&only.key)
-                        .map_or_else(|| only.key.clone(), |k| ctx.t(k.label_key()))
-                        .to_lowercase(),
-                ),
+                ("kind", kind_name(&only.key, p.exhibitors)),
                 ("provinces", provinces.to_string()),
             ],
         ),
@@ -679,9 +680,16 @@ pub(crate) fn participation_sentence(ctx: &RequestCtx, p: &Participation) -> Str
             &[
                 ("count", p.exhibitors.to_string()),
                 (
+                    "kind",
+                    ctx.lang.t_args(
+                        "participation-organisations",
+                        &[("count", p.exhibitors.to_string())],
+                    ),
+                ),
+                (
                     "detail",
                     many.iter()
-                        .map(|r| kind_name(&r.key, r.exhibitors))
+                        .map(|r| format!("{} {}", r.exhibitors, kind_name(&r.key, r.exhibitors)))
                         .collect::<Vec<_>>()
                         .join(", "),
                 ),
