@@ -15,10 +15,11 @@ use crate::query::Boosts;
 use crate::schema::{self, F_PUBLISHED, Fields, SCHEMA_VERSION};
 use crate::{OpenState, ProductDoc, SearchError};
 
-/// Writer heap for incremental changes (one thread).
-const SMALL_WRITER_HEAP: usize = 50_000_000;
-/// Writer heap for a full rebuild, shared by the indexing threads.
-const BIG_WRITER_HEAP: usize = 256_000_000;
+/// Writer heap for incremental changes (one thread): changes arrive a few at a time.
+const SMALL_WRITER_HEAP: usize = 20_000_000;
+/// Writer heap for a full rebuild, shared by the indexing threads. Freed memory mostly stays
+/// with the process afterwards, so this bounds what a node keeps after rebuilding as well.
+const BIG_WRITER_HEAP: usize = 128_000_000;
 
 /// The catalogue search index. `Send + Sync`: share it behind an `Arc`.
 ///

@@ -248,7 +248,8 @@ impl Store {
         let applied = apply_import(&txn, actor, import_id, alliance, rows).await;
         if big {
             // Also before a rollback: the connection goes back to the pool either way.
-            txn.execute_unprepared("PRAGMA cache_size = -32768").await?;
+            txn.execute_unprepared(&format!("PRAGMA cache_size = {}", crate::SQLITE_CACHE_KIB))
+                .await?;
         }
         let counts = applied?;
         txn.commit().await?;

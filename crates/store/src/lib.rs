@@ -62,6 +62,10 @@ pub use reports::{Report, ReportAggregate, ReportFilter, ReportGrouping, ReportR
 pub use sessions::NewSession;
 pub use url::DatabaseUrl;
 
+/// The page cache of each pooled SQLite connection, as `PRAGMA cache_size` takes it (negative:
+/// KiB).
+pub(crate) const SQLITE_CACHE_KIB: &str = "-8192";
+
 /// The database engine behind a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
@@ -134,9 +138,11 @@ impl Store {
                             .synchronous(SqliteSynchronous::Normal)
                             .foreign_keys(true)
                             .busy_timeout(Duration::from_secs(10))
-                            // 32 MiB of page cache per connection (the default is 2 MiB): large
-                            // imports and list sorts stay in memory instead of re-reading pages.
-                            .pragma("cache_size", "-32768")
+                            // 8 MiB of page cache per connection (the default is 2 MiB), 64 MiB for
+                            // the pool: reads of pages and rows stay in memory without every
+                            // connection keeping a large share of the file. Imports raise their
+                            // own connection's cache while they write.
+                            .pragma("cache_size", SQLITE_CACHE_KIB)
                     });
             }
             Engine::Postgres => {
