@@ -1518,20 +1518,27 @@ impl Store {
 
     /// Who exhibits at an event, counted by kind, province, alliance and product group.
     pub async fn participation(&self, event_id: i64) -> Result<Participation, StoreError> {
+        let ev = self.get_event(event_id).await?;
         let apps = self
             .event_applications(event_id, Some(ApplicationState::Approved))
             .await?;
         let shown = self.shown_products(event_id).await?;
+        Ok(Participation::of(&ev, &apps, &shown))
+    }
+}
+
+impl Participation {
+    /// The figures of an event from its approved applications and the products they show (as
+    /// [`Store::event_applications`] and [`Store::shown_products`] give them), for pages that
+    /// have read those already.
+    pub fn of(ev: &Event, approved: &[Application], shown: &[ShownProduct]) -> Participation {
+        let apps: Vec<&Application> = approved
+            .iter()
+            .filter(|a| a.state == ApplicationState::Approved)
+            .collect();
         let group_of: HashMap<i64, Option<String>> =
             shown.iter().map(|p| (p.id, p.group_code.clone())).collect();
-        let starts_on: String = event::Entity::find_by_id(event_id)
-            .select_only()
-            .column(event::Column::StartsOn)
-            .into_tuple()
-            .one(&self.db)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let legacy_units = starts_on.as_str() < REORGANISATION_DAY;
+        let legacy_units = ev.starts_on.as_str() < REORGANISATION_DAY;
         let mut p = Participation {
             exhibitors: apps.len() as u64,
             legacy_units,
@@ -1541,7 +1548,7 @@ impl Store {
         let mut province: BTreeMap<String, ParticipationRow> = BTreeMap::new();
         let mut alliance: BTreeMap<String, ParticipationRow> = BTreeMap::new();
         let mut group: BTreeMap<String, ParticipationRow> = BTreeMap::new();
-        for a in &apps {
+        for a in apps {
             let products = a.products.len() as u64;
             let booths = a.booth_count as u64;
             for (map, key) in [
@@ -1613,7 +1620,7 @@ impl Store {
         p.by_province = sorted(province);
         p.by_alliance = sorted(alliance);
         p.by_group = sorted(group);
-        Ok(p)
+        p
     }
 }
 

@@ -813,10 +813,9 @@ async fn show(State(state): State<AppState>, ctx: RequestCtx, Path(id): Path<Str
                 .collect(),
         })
         .collect();
-    exhibitors.sort_by(|a, b| {
-        lienket_domain::text::sort_key(&a.name).cmp(&lienket_domain::text::sort_key(&b.name))
-    });
-    let participation = state.store.participation(ev.id).await?;
+    exhibitors.sort_by_cached_key(|x| lienket_domain::text::sort_key(&x.name));
+    // The figures come from what was just read, not from a second reading.
+    let participation = Participation::of(&ev, &apps, &shown);
     let can_manage = ctx.can(Action::Review, ev.resource());
     let own_org = ctx.own_organisation();
     let own = match own_org {
@@ -2018,7 +2017,7 @@ async fn export_exhibitors(
             }
         })
         .collect();
-    apps.sort_by_key(|a| {
+    apps.sort_by_cached_key(|a| {
         (
             a.state != ApplicationState::Approved,
             lienket_domain::text::sort_key(&a.organisation_name),
@@ -2168,7 +2167,7 @@ async fn checkin_view(
         .filter(|a| a.checked_in_at.is_none() && matches(a))
         .cloned()
         .collect();
-    waiting.sort_by_key(|a| lienket_domain::text::sort_key(&a.organisation_name));
+    waiting.sort_by_cached_key(|a| lienket_domain::text::sort_key(&a.organisation_name));
     let mut arrived: Vec<(Application, String)> = apps
         .iter()
         .filter(|a| a.checked_in_at.is_some() && matches(a))
@@ -2667,7 +2666,7 @@ async fn exhibitor_sheet(
         .store
         .event_applications(ev.id, Some(ApplicationState::Approved))
         .await?;
-    apps.sort_by_key(|a| lienket_domain::text::sort_key(&a.organisation_name));
+    apps.sort_by_cached_key(|a| lienket_domain::text::sort_key(&a.organisation_name));
     let labels = product_labels(&state, apps.iter().flat_map(|a| a.products.clone()).collect()).await?;
     let rows = apps
         .iter()
