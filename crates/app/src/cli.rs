@@ -76,6 +76,13 @@ enum Command {
         /// (published, with a certification of 3 to 5 stars).
         #[arg(long, default_value_t = 0)]
         products: usize,
+        /// Accepted yearly reports of every organisation for this many years before this one.
+        #[arg(long, default_value_t = 0)]
+        report_years: i32,
+        /// Activities of the coordination programme (created when missing), with organisations
+        /// taking part.
+        #[arg(long, default_value_t = 0)]
+        activities: usize,
         /// Seed of the generator: the same seed gives the same data.
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -270,6 +277,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::GenData {
             orgs,
             products,
+            report_years,
+            activities,
             seed,
             xlsx: None,
             event_applicants,
@@ -283,6 +292,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             gen_data(&store, orgs, seed).await?;
             if products > 0 {
                 crate::datagen::gen_products(&store, products, seed).await?;
+            }
+            if report_years > 0 || activities > 0 {
+                crate::datagen::gen_programme(&store, report_years, activities, seed).await?;
             }
             if let (Some(applicants), Some(out)) = (event_applicants, tokens_out) {
                 let bench = crate::datagen::EventBench {

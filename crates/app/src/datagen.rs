@@ -699,3 +699,114 @@ fn write_secret(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     options.open(path)?.write_all(bytes)
 }
+
+/// Sets up the yearly-review benchmark: accepted yearly reports of every organisation for the
+/// `report_years` years before this one, and `activities` activities of the 2023–2025
+/// programme (created when missing), each with up to six organisations taking part.
+pub async fn gen_programme(
+    store: &lienket_store::Store,
+    report_years: i32,
+    activities: usize,
+    seed: u64,
+) -> anyhow::Result<()> {
+    use lienket_domain::programme::{AREAS_2023_2025, ActivityForm, ActivityKind, PlanForm, ProgrammeForm};
+    let actor = lienket_store::Actor::system("gen-data");
+    let mut rng = Lcg::new(seed ^ 0x5EED);
+    let orgs = store.list_organisations(None).await?;
+    let started = std::time::Instant::now();
+    if report_years > 0 {
+        let current = time::OffsetDateTime::now_utc().year();
+        let mut batch = Vec::with_capacity(20_000);
+        let mut done = 0;
+        for year in current - report_years..current {
+            for o in &orgs {
+                let members = 7 + rng.below(40) as u32;
+                batch.push((o.id, year, report_figures(members, year, &mut rng)));
+                if batch.len() == 20_000 {
+                    done += store.bulk_accepted_reports(&actor, &batch).await?;
+                    batch.clear();
+                    eprint!("\r{done} reports");
+                }
+            }
+        }
+        done += store.bulk_accepted_reports(&actor, &batch).await?;
+        eprintln!("\r{done} reports in {:.1} s", started.elapsed().as_secs_f64());
+    }
+    if activities == 0 {
+        return Ok(());
+    }
+    let mut alliances = Vec::new();
+    for (code, _, _, _, _) in crate::demo::ALLIANCES {
+        alliances.push(store.alliance_by_code(code).await?.id);
+    }
+    let programme = match store.programmes().await?.into_iter().next() {
+        Some(p) => p,
+        None => {
+            let draft = ProgrammeForm {
+                name: "Chương trình phối hợp giai đoạn 2023 – 2025".into(),
+                number: "01/CTrPH-LMHTX".into(),
+                first_year: "2023".into(),
+                last_year: "2025".into(),
+                signed_on: "30/03/2023".into(),
+                signatories: alliances.iter().map(|a| a.0.to_string()).collect(),
+                areas: AREAS_2023_2025.join("\n"),
+                summary: String::new(),
+            }
+            .parse()
+            .map_err(|f| anyhow::anyhow!("generated programme is invalid: {f:?}"))?;
+            let p = store.create_programme(&actor, &draft).await?;
+            for (i, year) in p.years().into_iter().enumerate() {
+                let plan = PlanForm {
+                    year: year.to_string(),
+                    host_alliance_id: alliances[i % alliances.len()].0.to_string(),
+                    goals: String::new(),
+                }
+                .parse(p.period())
+                .map_err(|f| anyhow::anyhow!("generated plan is invalid: {f:?}"))?;
+                store.save_plan(&actor, p.id, &plan, None).await?;
+            }
+            store.get_programme(p.id).await?
+        }
+    };
+    let started = std::time::Instant::now();
+    for i in 0..activities {
+        let year = programme.first_year
+            + rng.below((programme.last_year - programme.first_year + 1) as usize) as i32;
+        let area = &programme.areas[rng.below(programme.areas.len())];
+        let kind = ActivityKind::ALL[rng.below(ActivityKind::ALL.len())];
+        let lead = alliances[rng.below(alliances.len())];
+        let taking_part: Vec<String> = (0..rng.below(7))
+            .filter_map(|_| orgs.get(rng.below(orgs.len())).map(|o| o.id.0.to_string()))
+            .collect();
+        let draft = ActivityForm {
+            title: format!("Hoạt động phối hợp số {} – {}", i + 1, area.name),
+            kind: kind.as_str().into(),
+            state: if rng.below(10) == 0 { "planned" } else { "done" }.into(),
+            areas: vec![area.id.to_string()],
+            lead_alliance_id: lead.0.to_string(),
+            alliances: alliances
+                .iter()
+                .filter(|_| rng.below(3) == 0)
+                .map(|a| a.0.to_string())
+                .collect(),
+            starts_on: format!("{}/{}/{year}", 1 + rng.below(28), 1 + rng.below(12)),
+            ends_on: String::new(),
+            place: "Hội trường Liên minh".into(),
+            participants: (20 + rng.below(300)).to_string(),
+            outcome: "Đạt yêu cầu đề ra.".into(),
+            event_id: String::new(),
+            organisations: taking_part,
+        }
+        .parse()
+        .map_err(|f| anyhow::anyhow!("generated activity {i} is invalid: {f:?}"))?;
+        store.create_activity(&actor, programme.id, &draft).await?;
+        if (i + 1) % 500 == 0 {
+            eprint!("\r{}/{activities} activities", i + 1);
+        }
+    }
+    eprintln!(
+        "\r{activities} activities in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

@@ -190,6 +190,9 @@ pub async fn seed(store: &Store) -> anyhow::Result<()> {
     )
     .await
     .context("seeding the demonstration events")?;
+    crate::demo_programme::seed_programme(store, &actor, &alliance_ids)
+        .await
+        .context("seeding the demonstration programme")?;
     Ok(())
 }
 

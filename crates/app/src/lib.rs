@@ -13,5 +13,6 @@ pub mod config;
 pub mod datagen;
 pub mod demo;
 mod demo_events;
+mod demo_programme;
 pub mod import;
 pub mod server;

@@ -310,7 +310,7 @@ fn far_future() -> Date {
 }
 
 /// Reads a day typed in a form; `None` with a finding when unreadable.
-fn day(f: &mut Findings, field: &'static str, raw: &str) -> Option<Date> {
+pub(crate) fn day(f: &mut Findings, field: &'static str, raw: &str) -> Option<Date> {
     if raw.trim().is_empty() {
         f.add(field, "err-required");
         return None;
@@ -358,7 +358,12 @@ pub fn vietnam_day(t: OffsetDateTime) -> Date {
 
 /// Cleans a text of several paragraphs: each line trimmed and collapsed, paragraphs kept
 /// apart by one blank line; `None` when empty.
-fn paragraphs(f: &mut Findings, field: &'static str, raw: &str, max_chars: usize) -> Option<String> {
+pub(crate) fn paragraphs(
+    f: &mut Findings,
+    field: &'static str,
+    raw: &str,
+    max_chars: usize,
+) -> Option<String> {
     let mut out: Vec<String> = Vec::new();
     for line in raw.lines().map(clean_text) {
         if !line.is_empty() || out.last().is_some_and(|l| !l.is_empty()) {
@@ -376,7 +381,7 @@ fn paragraphs(f: &mut Findings, field: &'static str, raw: &str, max_chars: usize
 }
 
 /// Reads a whole number typed with or without thousands separators ("2.000.000", "2 000 000").
-fn number(f: &mut Findings, field: &'static str, raw: &str, max: i64) -> Option<i64> {
+pub(crate) fn number(f: &mut Findings, field: &'static str, raw: &str, max: i64) -> Option<i64> {
     let digits: String = raw
         .chars()
         .filter(|c| !matches!(c, '.' | ',' | ' ' | '\u{a0}'))

@@ -20,6 +20,7 @@ pub mod ocop;
 pub mod organisation;
 pub mod policy;
 pub mod product;
+pub mod programme;
 pub mod report;
 pub mod role;
 pub mod text;

@@ -84,6 +84,26 @@ pub enum Resource<'a> {
         /// The event's host alliance.
         host: AllianceId,
     },
+    /// A coordination programme, its yearly plans and indicator definitions.
+    Programme {
+        /// The alliances that signed it.
+        signatories: &'a [AllianceId],
+    },
+    /// One programme activity, with the alliance that leads it.
+    Activity {
+        /// The lead alliance.
+        lead: AllianceId,
+    },
+    /// One alliance's indicator targets and typed figures.
+    Targets(AllianceId),
+    /// A yearly review: of one alliance (`Some`) or of the whole programme, which the host
+    /// alliance of the year writes.
+    Review {
+        /// The alliance reviewed, `None` for all together.
+        alliance: Option<AllianceId>,
+        /// The host alliance of the year.
+        host: Option<AllianceId>,
+    },
 }
 
 impl Principal {
@@ -177,6 +197,33 @@ pub fn can(principal: &Principal, action: Action, resource: Resource<'_>) -> boo
             Role::Coordinator => action == View,
             Role::Admin => true,
         },
+        // The programme is read by staff and coordinators; coordinators set it up (Create is
+        // also the right to change its name, period, areas and signatories), signatory staff
+        // keep its yearly plans and reviews (Update).
+        (R::Programme { .. }, View) => matches!(role, Role::Coordinator | Role::AllianceStaff { .. }),
+        (R::Programme { .. }, Create | Delete) => role == Role::Coordinator,
+        (R::Programme { signatories }, Update | Review) => match role {
+            Role::Coordinator => true,
+            Role::AllianceStaff { alliance } => signatories.contains(&alliance),
+            _ => false,
+        },
+        (R::Activity { lead }, _) => match role {
+            Role::Coordinator => true,
+            Role::AllianceStaff { alliance } => action == View || alliance == lead,
+            _ => false,
+        },
+        (R::Targets(owner), _) => match role {
+            Role::Coordinator => true,
+            Role::AllianceStaff { alliance } => action == View || alliance == owner,
+            _ => false,
+        },
+        (R::Review { alliance, host }, _) => match role {
+            Role::Coordinator => true,
+            Role::AllianceStaff { alliance: mine } => {
+                action == View || alliance == Some(mine) || (alliance.is_none() && host == Some(mine))
+            }
+            _ => false,
+        },
         (R::Alliances | R::Alliance(_) | R::ReferenceData | R::AuditLog | R::Dashboard, _) => false,
     }
 }
@@ -190,6 +237,46 @@ mod tests {
 
     fn user(role: Role) -> Principal {
         Principal::User { id: UserId(7), role }
+    }
+
+    #[test]
+    fn programme_work_is_kept_by_the_alliance_that_leads_it() {
+        let hn = user(Role::AllianceStaff { alliance: HN });
+        let ct = user(Role::AllianceStaff { alliance: CT });
+        let coordinator = user(Role::Coordinator);
+        let rep = user(Role::OrganisationRep {
+            organisation: OrganisationId(3),
+        });
+        let signed = [HN];
+        let programme = Resource::Programme { signatories: &signed };
+        assert!(can(&hn, Action::Update, programme));
+        assert!(!can(&ct, Action::Update, programme));
+        assert!(can(&ct, Action::View, programme));
+        assert!(!can(&hn, Action::Create, programme));
+        assert!(can(&coordinator, Action::Create, programme));
+        assert!(!can(&rep, Action::View, programme));
+        assert!(!can(&Principal::Anonymous, Action::View, programme));
+        let activity = Resource::Activity { lead: HN };
+        assert!(can(&hn, Action::Update, activity));
+        assert!(can(&ct, Action::View, activity));
+        assert!(!can(&ct, Action::Update, activity));
+        assert!(!can(&ct, Action::Update, Resource::Targets(HN)));
+        assert!(can(&ct, Action::Update, Resource::Targets(CT)));
+        let whole = Resource::Review {
+            alliance: None,
+            host: Some(CT),
+        };
+        assert!(can(&ct, Action::Update, whole));
+        assert!(!can(&hn, Action::Update, whole));
+        assert!(can(&hn, Action::View, whole));
+        assert!(can(
+            &hn,
+            Action::Update,
+            Resource::Review {
+                alliance: Some(HN),
+                host: Some(CT)
+            }
+        ));
     }
 
     #[test]

@@ -5,6 +5,8 @@ use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format as CellFormat, FormatAlign, FormatBorder, Workbook, Worksheet,
 };
 
+use unicode_normalization::UnicodeNormalization;
+
 use crate::WriteError;
 use crate::cell::format_number;
 
@@ -107,6 +109,21 @@ impl Styles {
     }
 }
 
+/// One sheet of a workbook written by [`write_xlsx_book`].
+#[derive(Debug, Clone, Copy)]
+pub struct Sheet<'a> {
+    /// The tab's name; made valid for Excel (see [`write_xlsx_book`]).
+    pub name: &'a str,
+    /// The title row above the list.
+    pub title: &'a str,
+    /// The subtitle row (the filter, the export date), as given.
+    pub subtitle: &'a str,
+    /// The columns.
+    pub columns: &'a [ExportColumn],
+    /// The rows, each written with exactly `columns.len()` cells.
+    pub rows: &'a [Vec<ExportCell>],
+}
+
 /// Writes a list as an XLSX workbook: a title row (bold, larger) naming the list, a subtitle
 /// row (the filter and the export date, as given), then a styled header row, frozen and with
 /// an autofilter; columns sized and formatted by kind; Times New Roman; printed landscape on
@@ -126,11 +143,52 @@ pub fn write_xlsx(
     columns: &[ExportColumn],
     rows: &[Vec<ExportCell>],
 ) -> Result<Vec<u8>, WriteError> {
+    write_xlsx_book(&[Sheet {
+        name: sheet_name,
+        title,
+        subtitle,
+        columns,
+        rows,
+    }])
+}
+
+/// Writes several lists as one XLSX workbook, a sheet each in the order given, every sheet
+/// laid out as [`write_xlsx`] lays out its one. The workbook's title property is the first
+/// sheet's title; no sheets gives a workbook with one empty sheet.
+///
+/// Sheet names are made valid for Excel: `[]:*?/\` become `-`, control characters are
+/// dropped, the name is cut to 31 characters (UTF-16 units, after NFC) and may not start or
+/// end with an apostrophe; an empty name becomes `Sheet1`, `Sheet2`, … by position; a name
+/// already used (Excel ignores case) gets ` (2)`, ` (3)`, ….
+///
+/// # Errors
+///
+/// As [`write_xlsx`]; [`WriteError::InvalidDate`] gives the row and column within the first
+/// sheet that holds an invalid date.
+pub fn write_xlsx_book(sheets: &[Sheet<'_>]) -> Result<Vec<u8>, WriteError> {
     let styles = Styles::new();
     let mut workbook = Workbook::new();
-    workbook.set_properties(&DocProperties::new().set_title(title));
-    let sheet = workbook.add_worksheet();
-    sheet.set_name(sheet_title(sheet_name))?;
+    if let Some(first) = sheets.first() {
+        workbook.set_properties(&DocProperties::new().set_title(first.title));
+    }
+    let names = sheet_titles(sheets.iter().map(|s| s.name));
+    for (sheet, name) in sheets.iter().zip(names) {
+        let worksheet = workbook.add_worksheet();
+        worksheet.set_name(name)?;
+        write_sheet(worksheet, sheet, &styles)?;
+    }
+    Ok(workbook.save_to_buffer()?)
+}
+
+/// One list on its worksheet: banner rows, header, data, print setup.
+fn write_sheet(sheet: &mut Worksheet, list: &Sheet<'_>, styles: &Styles) -> Result<(), WriteError> {
+    let Sheet {
+        title,
+        subtitle,
+        columns,
+        rows,
+        ..
+    } = *list;
     let last_col = columns.len().saturating_sub(1).min(usize::from(u16::MAX)) as u16;
 
     banner(sheet, TITLE_ROW, last_col, title, &styles.title)?;
@@ -185,7 +243,7 @@ pub fn write_xlsx(
         .set_landscape()
         .set_paper_size(9)
         .set_print_fit_to_pages(1, 0);
-    Ok(workbook.save_to_buffer()?)
+    Ok(())
 }
 
 /// A title or subtitle across all columns.
@@ -204,11 +262,39 @@ fn banner(
     Ok(())
 }
 
-/// A valid worksheet name: at most 31 characters, none of `[]:*?/\`, not empty, not
-/// starting or ending with an apostrophe.
-fn sheet_title(name: &str) -> String {
+/// Excel's limit on a sheet name, in UTF-16 units.
+const SHEET_NAME_MAX: usize = 31;
+
+/// Valid and unique worksheet names for the names given, in order (see [`write_xlsx_book`]).
+fn sheet_titles<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut taken: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    for (i, name) in names.into_iter().enumerate() {
+        let base = sheet_title(name, SHEET_NAME_MAX).unwrap_or_else(|| format!("Sheet{}", i + 1));
+        let mut title = base.clone();
+        let mut n = 2;
+        // Excel compares names without case, like `rust_xlsxwriter`'s own check at save.
+        while taken.contains(&title.to_lowercase()) {
+            let suffix = format!(" ({n})");
+            let room = SHEET_NAME_MAX - suffix.len();
+            let stem = sheet_title(&base, room).unwrap_or_default();
+            title = format!("{stem}{suffix}");
+            n += 1;
+        }
+        taken.push(title.to_lowercase());
+        out.push(title);
+    }
+    out
+}
+
+/// A valid worksheet name of at most `max` UTF-16 units: none of `[]:*?/\`, no control
+/// characters, not starting or ending with an apostrophe or a space; `None` when nothing is
+/// left or the name is Excel's reserved `History`.
+fn sheet_title(name: &str, max: usize) -> Option<String> {
+    let mut units = 0;
     let cleaned: String = name
-        .chars()
+        .nfc()
+        .filter(|c| !c.is_control())
         .map(|c| {
             if matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') {
                 '-'
@@ -216,14 +302,16 @@ fn sheet_title(name: &str) -> String {
                 c
             }
         })
-        .filter(|c| !c.is_control())
-        .take(31)
+        .take_while(|c| {
+            units += c.len_utf16();
+            units <= max
+        })
         .collect();
-    let cleaned = cleaned.trim().trim_matches('\'').to_string();
+    let cleaned = cleaned.trim_matches(|c: char| c == '\'' || c.is_whitespace());
     if cleaned.is_empty() || cleaned.eq_ignore_ascii_case("history") {
-        "Sheet1".to_string()
+        None
     } else {
-        cleaned
+        Some(cleaned.to_string())
     }
 }
 
@@ -270,12 +358,126 @@ fn csv_field(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::io::Cursor;
+
+    use calamine::{Data, Reader, Xlsx};
+
     use super::*;
+
+    fn titles(names: &[&str]) -> Vec<String> {
+        sheet_titles(names.iter().copied())
+    }
 
     #[test]
     fn sheet_names_are_made_valid() {
-        assert_eq!(sheet_title("Danh sách HTX 2024/2025"), "Danh sách HTX 2024-2025");
-        assert_eq!(sheet_title(""), "Sheet1");
-        assert_eq!(sheet_title(&"x".repeat(40)).chars().count(), 31);
+        assert_eq!(titles(&["Danh sách HTX 2024/2025"]), ["Danh sách HTX 2024-2025"]);
+        assert_eq!(titles(&["[Tổng hợp]: a*b?c\\d"]), ["-Tổng hợp-- a-b-c-d"]);
+        assert_eq!(titles(&["'Hoạt động'"]), ["Hoạt động"]);
+        assert_eq!(titles(&["", "  ", "History"]), ["Sheet1", "Sheet2", "Sheet3"]);
+        assert_eq!(titles(&[&"x".repeat(40)])[0].chars().count(), 31);
+        // Decomposed Vietnamese is composed first, so 31 letters fit.
+        let decomposed: String = "Ư".repeat(40).nfd().collect();
+        assert_eq!(titles(&[&decomposed])[0], "Ư".repeat(31));
+        // Excel counts UTF-16 units: an emoji takes two.
+        assert_eq!(titles(&[&"🌾".repeat(20)])[0], "🌾".repeat(15));
+    }
+
+    #[test]
+    fn repeated_sheet_names_are_numbered_within_31_characters() {
+        let long = "Danh sách hợp tác xã nông nghiệp tỉnh";
+        assert_eq!(
+            titles(&["Chỉ tiêu", "chỉ tiêu", "Chỉ tiêu", long, long, "Chỉ tiêu (2)"]),
+            [
+                "Chỉ tiêu",
+                "chỉ tiêu (2)",
+                "Chỉ tiêu (3)",
+                "Danh sách hợp tác xã nông nghiệ",
+                "Danh sách hợp tác xã nông n (2)",
+                "Chỉ tiêu (2) (2)",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_book_of_three_sheets_reads_back_sheet_by_sheet() {
+        let column = |header: &str, kind| ExportColumn {
+            header: header.into(),
+            kind,
+            width: 12.0,
+        };
+        let activities = [
+            column("Hoạt động", ColumnKind::Text),
+            column("Số người", ColumnKind::Integer),
+        ];
+        let activity_rows = vec![
+            vec![
+                ExportCell::Text("Hội chợ nông sản".into()),
+                ExportCell::Integer(1200),
+            ],
+            vec![ExportCell::Text("Tập huấn".into()), ExportCell::Integer(45)],
+        ];
+        let dates = [column("Ngày", ColumnKind::Date)];
+        let date_rows = vec![vec![ExportCell::Date(2024, 3, 12)]];
+        let money = [
+            column("Tổ chức", ColumnKind::Text),
+            column("Vốn (đồng)", ColumnKind::Money),
+        ];
+        let money_rows = vec![vec![
+            ExportCell::Text("HTX Tiên Phong".into()),
+            ExportCell::Money(1_500_000),
+        ]];
+        let sheet = |name, columns, rows| Sheet {
+            name,
+            title: "BÁO CÁO",
+            subtitle: "Năm 2024",
+            columns,
+            rows,
+        };
+        let bytes = write_xlsx_book(&[
+            sheet("Hoạt động", &activities, &activity_rows),
+            sheet("Sự kiện: 2024/2025", &dates, &date_rows),
+            sheet("hoạt động", &money, &money_rows),
+        ])
+        .unwrap();
+
+        let mut book = Xlsx::new(Cursor::new(bytes)).unwrap();
+        assert_eq!(
+            book.sheet_names(),
+            ["Hoạt động", "Sự kiện- 2024-2025", "hoạt động (2)"]
+        );
+        let cells = |book: &mut Xlsx<_>, name: &str| -> Vec<Vec<Data>> {
+            let range = book.worksheet_range(name).unwrap();
+            range.rows().map(<[Data]>::to_vec).collect()
+        };
+        let first = cells(&mut book, "Hoạt động");
+        assert_eq!(first[0][0], Data::String("BÁO CÁO".into()));
+        assert_eq!(
+            first[2],
+            [Data::String("Hoạt động".into()), Data::String("Số người".into())]
+        );
+        assert_eq!(
+            first[3],
+            [Data::String("Hội chợ nông sản".into()), Data::Float(1200.0)]
+        );
+        assert_eq!(first[4], [Data::String("Tập huấn".into()), Data::Float(45.0)]);
+        assert_eq!(first.len(), 5);
+        let second = cells(&mut book, "Sự kiện- 2024-2025");
+        assert!(
+            matches!(&second[3][0], Data::DateTime(d) if d.as_f64() == 45363.0),
+            "{:?}",
+            second[3]
+        );
+        let third = cells(&mut book, "hoạt động (2)");
+        assert_eq!(
+            third[3],
+            [Data::String("HTX Tiên Phong".into()), Data::Float(1_500_000.0)]
+        );
+    }
+
+    #[test]
+    fn a_book_without_sheets_still_opens() {
+        let bytes = write_xlsx_book(&[]).unwrap();
+        let book = Xlsx::new(Cursor::new(bytes)).unwrap();
+        assert_eq!(book.sheet_names(), ["Sheet1"]);
     }
 }

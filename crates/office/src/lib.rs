@@ -39,13 +39,15 @@
 //! - `header.rs`: alias matching and header detection, two-row headers included.
 //! - `table.rs`: the public [`Table`], and data rows — footers, repeated headers, blank rows,
 //!   merged cells filled down.
-//! - `export.rs`: [`write_xlsx`] and [`write_csv`].
+//! - `export.rs`: [`write_xlsx`], [`write_xlsx_book`] (a sheet per list) and [`write_csv`].
 //! - [`Cell`] (`cell.rs`), [`ReadError`] and [`WriteError`] (`error.rs`), each error with the
 //!   message key users see.
 
 mod cell;
+pub mod chart;
 mod csv;
 mod detect;
+pub mod docx;
 mod error;
 mod export;
 mod grid;
@@ -63,7 +65,7 @@ use serde::Serialize;
 
 pub use cell::Cell;
 pub use error::{ReadError, WriteError};
-pub use export::{ColumnKind, ExportCell, ExportColumn, write_csv, write_xlsx};
+pub use export::{ColumnKind, ExportCell, ExportColumn, Sheet, write_csv, write_xlsx, write_xlsx_book};
 pub use read::read_table;
 pub use table::{MappedColumn, Row, SkipReason, Table};
 

@@ -26,6 +26,8 @@ mod objects;
 mod organisations;
 mod product_import;
 mod products;
+mod programme_figures;
+mod programmes;
 mod records;
 mod registry_index;
 mod reports;
@@ -56,6 +58,14 @@ pub use product_import::{
 pub use products::{
     CatalogRow, CertificateFile, Certification, CertificationInput, ExpiringCertificate, GeneratedProduct,
     NewProduct, PRODUCT_ENTITY, Product, ProductFilter, ProductImage, ProductInput, ProductListItem,
+};
+pub use programme_figures::{
+    Dashboard, DashboardYear, EventLine, MeasureFigures, RegistryCounts, ReportTotals, ReviewFigures,
+    YearFigures, manual_actual, target,
+};
+pub use programmes::{
+    Activity, ActivityFile, ActivityFilter, Indicator, IndicatorValue, MAX_ACTIVITY_FILES, Participant,
+    Programme, ProgrammeArea, ReviewText, SavedReview, YearPlan, review_scope,
 };
 pub use records::*;
 pub use reports::{Report, ReportAggregate, ReportFilter, ReportGrouping, ReportRow, ReportSave};

@@ -63,6 +63,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "events",
         statements: events,
     },
+    Migration {
+        version: 9,
+        name: "programmes",
+        statements: programmes,
+    },
 ];
 
 /// The newest schema version this binary knows.
@@ -987,6 +992,243 @@ fn events(backend: DatabaseBackend) -> Vec<Statement> {
         backend.build(&products),
         backend.build(&booths),
         backend.build(&files),
+    ];
+    out.extend(indexes.iter().map(|i| backend.build(i)));
+    out
+}
+
+/// The coordination programme: content areas, yearly plans, activities with the organisations
+/// that took part and their files, indicators with targets per alliance and year, and the
+/// narrative parts of the yearly reviews. Lists of alliance ids are kept as text (`1,3,4`),
+/// as events keep their co-organisers; what figures are counted from has a table of its own.
+fn programmes(backend: DatabaseBackend) -> Vec<Statement> {
+    let programmes = Table::create()
+        .table("programmes")
+        .col(id())
+        .col(text("name", 300))
+        .col(opt_text("number", 60))
+        .col(int("first_year"))
+        .col(int("last_year"))
+        .col(opt_text("signed_on", 10))
+        .col(text("signatories", 200))
+        .col(long_text("summary"))
+        .col(opt_text("document_key", 300))
+        .col(opt_text("document_name", 200))
+        .col(ts("created_at"))
+        .col(ts("updated_at"))
+        .col(version())
+        .check((
+            "ck_programmes_period",
+            Expr::col("last_year").gte(Expr::col("first_year")),
+        ))
+        .to_owned();
+    let areas = Table::create()
+        .table("programme_areas")
+        .col(id())
+        .col(big("programme_id"))
+        .col(int("position"))
+        .col(text("name", 300))
+        .foreign_key(&mut fk("programme_id", "programmes", ForeignKeyAction::Cascade))
+        .to_owned();
+    let plans = Table::create()
+        .table("programme_plans")
+        .col(id())
+        .col(big("programme_id"))
+        .col(int("year"))
+        .col(big("host_alliance_id"))
+        .col(long_text("goals"))
+        .col(ts("created_at"))
+        .col(ts("updated_at"))
+        .col(version())
+        .foreign_key(&mut fk("programme_id", "programmes", ForeignKeyAction::Cascade))
+        .foreign_key(&mut fk(
+            "host_alliance_id",
+            "alliances",
+            ForeignKeyAction::Restrict,
+        ))
+        .to_owned();
+    let activities = Table::create()
+        .table("activities")
+        .col(id())
+        .col(big("programme_id"))
+        .col(text("title", 300))
+        .col(text("kind", 20))
+        .col(text("state", 12))
+        .col(text("areas", 200))
+        .col(big("lead_alliance_id"))
+        .col(text("alliances", 200))
+        .col(int("year"))
+        .col(text("starts_on", 10))
+        .col(text("ends_on", 10))
+        .col(opt_text("place", 300))
+        .col(big("participants"))
+        .col(long_text("outcome"))
+        .col(opt_big("event_id"))
+        .col(ts("created_at"))
+        .col(ts("updated_at"))
+        .col(version())
+        .foreign_key(&mut fk("programme_id", "programmes", ForeignKeyAction::Cascade))
+        .foreign_key(&mut fk(
+            "lead_alliance_id",
+            "alliances",
+            ForeignKeyAction::Restrict,
+        ))
+        .foreign_key(&mut fk("event_id", "events", ForeignKeyAction::SetNull))
+        .check((
+            "ck_activities_dates",
+            Expr::col("ends_on").gte(Expr::col("starts_on")),
+        ))
+        .check(("ck_activities_participants", Expr::col("participants").gte(0)))
+        .to_owned();
+    let organisations = Table::create()
+        .table("activity_organisations")
+        .col(id())
+        .col(big("activity_id"))
+        .col(big("organisation_id"))
+        .foreign_key(&mut fk("activity_id", "activities", ForeignKeyAction::Cascade))
+        .foreign_key(&mut fk(
+            "organisation_id",
+            "organisations",
+            ForeignKeyAction::Restrict,
+        ))
+        .to_owned();
+    let files = Table::create()
+        .table("activity_files")
+        .col(id())
+        .col(big("activity_id"))
+        .col(text("kind", 12))
+        .col(text("file_name", 200))
+        .col(text("content_type", 100))
+        .col(text("object_key", 300))
+        .col(opt_text("display_key", 300))
+        .col(opt_text("thumb_key", 300))
+        .col(big("size"))
+        .col(text("actor_name", 120))
+        .col(ts("created_at"))
+        .foreign_key(&mut fk("activity_id", "activities", ForeignKeyAction::Cascade))
+        .to_owned();
+    let indicators = Table::create()
+        .table("indicators")
+        .col(id())
+        .col(big("programme_id"))
+        .col(int("position"))
+        .col(text("code", 20))
+        .col(text("name", 300))
+        .col(text("unit", 60))
+        .col(text("measure", 30))
+        .foreign_key(&mut fk("programme_id", "programmes", ForeignKeyAction::Cascade))
+        .to_owned();
+    let values = Table::create()
+        .table("indicator_values")
+        .col(id())
+        .col(big("indicator_id"))
+        .col(big("alliance_id"))
+        .col(int("year"))
+        .col(opt_big("target"))
+        .col(opt_big("actual"))
+        .col(opt_text("note", 500))
+        .col(text("actor_name", 120))
+        .col(ts("updated_at"))
+        .foreign_key(&mut fk("indicator_id", "indicators", ForeignKeyAction::Cascade))
+        .foreign_key(&mut fk("alliance_id", "alliances", ForeignKeyAction::Restrict))
+        .to_owned();
+    let reviews = Table::create()
+        .table("programme_reviews")
+        .col(id())
+        .col(big("programme_id"))
+        .col(int("year"))
+        .col(text("scope", 20))
+        .col(text("number", 60))
+        .col(text("place", 120))
+        .col(text("issued_on", 10))
+        .col(text("signer_role", 120))
+        .col(text("signer_name", 120))
+        .col(long_text("recipients"))
+        .col(long_text("narrative"))
+        .col(text("actor_name", 120))
+        .col(ts("updated_at"))
+        .col(version())
+        .foreign_key(&mut fk("programme_id", "programmes", ForeignKeyAction::Cascade))
+        .to_owned();
+    let indexes = [
+        Index::create()
+            .name("ux_programme_areas_position")
+            .table("programme_areas")
+            .col("programme_id")
+            .col("position")
+            .unique()
+            .to_owned(),
+        Index::create()
+            .name("ux_programme_plans_year")
+            .table("programme_plans")
+            .col("programme_id")
+            .col("year")
+            .unique()
+            .to_owned(),
+        Index::create()
+            .name("ix_activities_programme_year")
+            .table("activities")
+            .col("programme_id")
+            .col("year")
+            .col("starts_on")
+            .to_owned(),
+        Index::create()
+            .name("ix_activities_lead")
+            .table("activities")
+            .col("lead_alliance_id")
+            .col("year")
+            .to_owned(),
+        Index::create()
+            .name("ux_activity_organisations")
+            .table("activity_organisations")
+            .col("activity_id")
+            .col("organisation_id")
+            .unique()
+            .to_owned(),
+        Index::create()
+            .name("ix_activity_organisations_org")
+            .table("activity_organisations")
+            .col("organisation_id")
+            .to_owned(),
+        Index::create()
+            .name("ix_activity_files_activity")
+            .table("activity_files")
+            .col("activity_id")
+            .to_owned(),
+        Index::create()
+            .name("ux_indicators_code")
+            .table("indicators")
+            .col("programme_id")
+            .col("code")
+            .unique()
+            .to_owned(),
+        Index::create()
+            .name("ux_indicator_values")
+            .table("indicator_values")
+            .col("indicator_id")
+            .col("alliance_id")
+            .col("year")
+            .unique()
+            .to_owned(),
+        Index::create()
+            .name("ux_programme_reviews_scope")
+            .table("programme_reviews")
+            .col("programme_id")
+            .col("year")
+            .col("scope")
+            .unique()
+            .to_owned(),
+    ];
+    let mut out = vec![
+        backend.build(&programmes),
+        backend.build(&areas),
+        backend.build(&plans),
+        backend.build(&activities),
+        backend.build(&organisations),
+        backend.build(&files),
+        backend.build(&indicators),
+        backend.build(&values),
+        backend.build(&reviews),
     ];
     out.extend(indexes.iter().map(|i| backend.build(i)));
     out

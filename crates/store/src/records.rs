@@ -214,7 +214,7 @@ impl PageRequest {
     }
 
     pub(crate) fn offset(&self) -> u64 {
-        (self.page - 1) * self.per_page
+        (self.page - 1).saturating_mul(self.per_page)
     }
 }
 

@@ -557,3 +557,53 @@ impl Store {
             .collect())
     }
 }
+
+impl Store {
+    /// Adds accepted yearly reports in bulk, in one transaction with one change-log entry:
+    /// generated benchmark data (`lienket gen-data --report-years`), not user input. An
+    /// organisation's report already kept for that year makes the whole batch fail.
+    pub async fn bulk_accepted_reports(
+        &self,
+        actor: &Actor,
+        rows: &[(OrganisationId, i32, ReportFigures)],
+    ) -> Result<usize, StoreError> {
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        let txn = self.begin_write().await?;
+        let now = crate::now();
+        for chunk in rows.chunks(500) {
+            report::Entity::insert_many(chunk.iter().map(|(org, year, figures)| {
+                let mut a = report::ActiveModel {
+                    organisation_id: Set(org.0),
+                    year: Set(*year),
+                    period: Set(ReportPeriod::Year.as_str().into()),
+                    status: Set(ReportStatus::Accepted.as_str().into()),
+                    submitted_at: Set(Some(now)),
+                    reviewed_at: Set(Some(now)),
+                    reviewer_name: Set(Some(actor.name.clone())),
+                    review_comment: Set(None),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    version: Set(1),
+                    ..Default::default()
+                };
+                fill(&mut a, figures);
+                a
+            }))
+            .exec(&txn)
+            .await
+            .on_unique("period")?;
+        }
+        crate::changes::record_created(
+            &txn,
+            actor,
+            "report",
+            "bulk",
+            &serde_json::json!({ "generated_reports": rows.len() }),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(rows.len())
+    }
+}

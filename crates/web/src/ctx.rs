@@ -507,6 +507,11 @@ impl RequestCtx {
         self.can(Action::View, Resource::Dashboard)
     }
 
+    /// Whether to show the coordination programme link.
+    pub fn nav_programmes(&self) -> bool {
+        self.can(Action::View, Resource::Programme { signatories: &[] })
+    }
+
     /// Whether to show the member registry link.
     pub fn nav_registry(&self) -> bool {
         self.can(Action::View, Resource::Registry)

@@ -1,5 +1,5 @@
 //! Languages and the message catalogue (`locales/*/main.ftl`, and one file per module such as
-//! `events.ftl`). Vietnamese is the default.
+//! `events.ftl`, `programme.ftl`, `review.ftl`). Vietnamese is the default.
 //!
 //! Every user-facing string goes through [`Lang::t`]; the domain's validation findings carry
 //! catalogue keys, translated here.
@@ -35,6 +35,8 @@ static VI_KEYS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
         keys(&[
             include_str!("../locales/vi/main.ftl"),
             include_str!("../locales/vi/events.ftl"),
+            include_str!("../locales/vi/programme.ftl"),
+            include_str!("../locales/vi/review.ftl"),
         ])
     });
 static EN_KEYS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
@@ -42,6 +44,8 @@ static EN_KEYS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
         keys(&[
             include_str!("../locales/en/main.ftl"),
             include_str!("../locales/en/events.ftl"),
+            include_str!("../locales/en/programme.ftl"),
+            include_str!("../locales/en/review.ftl"),
         ])
     });
 
@@ -204,10 +208,13 @@ mod tests {
         for dir in [
             "src",
             "src/pages",
+            "src/pages/programmes",
+            "src/pages/reviews",
             "src/api",
             "templates",
             "templates/admin",
             "../domain/src",
+            "../store/src",
         ] {
             if let Ok(rd) = std::fs::read_dir(format!("{root}/{dir}")) {
                 files.extend(rd.flatten().map(|e| e.path()).filter(|p| p.is_file()));

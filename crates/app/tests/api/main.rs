@@ -56,5 +56,8 @@ mod nodes;
 mod policy;
 mod product_import;
 mod products;
+mod programme_figures;
+mod programmes;
 mod registry;
 mod reports;
+mod reviews;

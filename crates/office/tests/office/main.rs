@@ -4,6 +4,7 @@
 //! crate, CSV as bytes. The one XLS fixture is a committed file (see `fixtures/`).
 
 mod csv;
+mod docx_libreoffice;
 mod export;
 mod helpers;
 mod ods;

@@ -1,6 +1,9 @@
 //! Table mappings. Entities are private to the store: callers get the plain records of
 //! [`crate::records`], never an ORM type.
 
+pub mod activity;
+pub mod activity_file;
+pub mod activity_organisation;
 pub mod alliance;
 pub mod api_token;
 pub mod application;
@@ -13,12 +16,18 @@ pub mod event;
 pub mod event_file;
 pub mod file;
 pub mod import;
+pub mod indicator;
+pub mod indicator_value;
 pub mod login_attempt;
 pub mod membership;
 pub mod organisation;
 pub mod product;
 pub mod product_image;
+pub mod programme;
+pub mod programme_area;
+pub mod programme_plan;
 pub mod report;
+pub mod review;
 pub mod session;
 pub mod status_history;
 pub mod user;

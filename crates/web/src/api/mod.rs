@@ -10,6 +10,7 @@ mod alliances;
 mod audit;
 mod events;
 mod products;
+mod programmes;
 mod users;
 
 use axum::routing::get;
@@ -27,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .merge(audit::routes())
         .merge(products::routes())
         .merge(events::routes())
+        .merge(programmes::routes())
         .route("/openapi.json", get(openapi_json))
 }
 
@@ -97,6 +99,7 @@ pub struct FieldError {
         events::check_in,
         events::outcome,
         events::participation,
+        programmes::list, programmes::get_one, programmes::activities, programmes::create_activity, programmes::get_activity,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldError)),
     modifiers(&BearerAuth),

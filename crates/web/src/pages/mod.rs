@@ -7,12 +7,15 @@ mod alliances;
 mod audit;
 mod auth;
 pub(crate) mod catalog;
+mod dashboards;
 mod events;
 mod home;
 mod imports;
 mod organisations;
 pub(crate) mod products;
+mod programmes;
 mod reports;
+mod reviews;
 mod users;
 
 pub(crate) use events::{
@@ -20,6 +23,7 @@ pub(crate) use events::{
     check_event as events_check_event, venue_place as events_venue_place,
 };
 pub(crate) use imports::{attachment, import_status_key};
+pub(crate) use programmes::activity_refusal_field;
 pub(crate) use users::check_scope;
 
 use askama::Template;
@@ -46,6 +50,9 @@ pub fn routes() -> Router<AppState> {
         .merge(products::routes())
         .merge(reports::routes())
         .merge(events::routes())
+        .merge(programmes::routes())
+        .merge(reviews::routes())
+        .merge(dashboards::routes())
         .merge(audit::routes())
         .merge(account::routes())
 }
@@ -56,6 +63,7 @@ pub fn import_routes() -> Router<AppState> {
     imports::routes()
         .merge(products::upload_routes())
         .merge(events::upload_routes())
+        .merge(programmes::upload_routes())
 }
 
 /// Renders a template into a response.
