@@ -712,7 +712,7 @@ pub async fn gen_programme(
     use lienket_domain::programme::{AREAS_2023_2025, ActivityForm, ActivityKind, PlanForm, ProgrammeForm};
     let actor = lienket_store::Actor::system("gen-data");
     let mut rng = Lcg::new(seed ^ 0x5EED);
-    let orgs = store.list_organisations(None).await?;
+    let orgs = store.organisation_ids().await?;
     let started = std::time::Instant::now();
     if report_years > 0 {
         let current = time::OffsetDateTime::now_utc().year();
@@ -721,7 +721,7 @@ pub async fn gen_programme(
         for year in current - report_years..current {
             for o in &orgs {
                 let members = 7 + rng.below(40) as u32;
-                batch.push((o.id, year, report_figures(members, year, &mut rng)));
+                batch.push((*o, year, report_figures(members, year, &mut rng)));
                 if batch.len() == 20_000 {
                     done += store.bulk_accepted_reports(&actor, &batch).await?;
                     batch.clear();
@@ -776,7 +776,7 @@ pub async fn gen_programme(
         let kind = ActivityKind::ALL[rng.below(ActivityKind::ALL.len())];
         let lead = alliances[rng.below(alliances.len())];
         let taking_part: Vec<String> = (0..rng.below(7))
-            .filter_map(|_| orgs.get(rng.below(orgs.len())).map(|o| o.id.0.to_string()))
+            .filter_map(|_| orgs.get(rng.below(orgs.len())).map(|o| o.0.to_string()))
             .collect();
         let draft = ActivityForm {
             title: format!("Hoạt động phối hợp số {} – {}", i + 1, area.name),

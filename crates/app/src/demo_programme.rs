@@ -424,7 +424,13 @@ pub async fn seed_programme(
     }
     // Events the trade-promotion activities stand for, by year.
     let events = store
-        .list_events(&EventFilter::default(), PageRequest::new(Some(1), Some(200)))
+        .list_events(
+            &EventFilter {
+                public_only: true,
+                ..Default::default()
+            },
+            PageRequest::new(Some(1), Some(200)),
+        )
         .await?
         .items;
     let orgs = store.list_organisations(None).await?;

@@ -541,3 +541,120 @@ async fn staff_announce_a_fair_a_representative_applies_on_a_phone_and_is_checke
     driver.screenshot("event-checkin-phone.png").await;
     driver.cmd(reqwest::Method::DELETE, "", Value::Null).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_record_an_activity_on_a_phone_and_write_the_review_of_the_year_they_host() {
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    let (base, _stop) = spawn_demo().await;
+    driver.resize(360, 780).await;
+    driver.goto(&format!("{base}/login?next=/programmes")).await;
+    driver.type_into("#username", "canbo.hanoi").await;
+    driver.type_into("#password", lienket::demo::DEMO_PASSWORD).await;
+    driver.click("form.form button[type=submit]").await;
+    driver.wait_for_path("/programmes").await;
+    let programme = driver
+        .js("const a = [...document.querySelectorAll('main a')].find(a => /^\\/programmes\\/\\d+$/.test(a.getAttribute('href'))); \
+             return a ? a.getAttribute('href') : null")
+        .await;
+    let programme = programme
+        .as_str()
+        .expect("the demo programme is listed")
+        .to_string();
+
+    // Hà Nội's staff record a training course of 2023 from a phone.
+    driver
+        .goto(&format!("{base}{programme}/activities/new?year=2023"))
+        .await;
+    driver
+        .type_into("#title", "Tập huấn thử nghiệm kỹ năng livestream bán hàng")
+        .await;
+    driver
+        .js("document.querySelector('#kind').value = 'training'; \
+             document.querySelector('input[name=areas]').checked = true; \
+             document.querySelector('#starts_on').value = '2023-06-15'; \
+             document.querySelector('#ends_on').value = ''; \
+             document.querySelector('#state').value = 'done'; return null")
+        .await;
+    driver.type_into("#place", "Hà Nội").await;
+    driver.type_into("#participants", "1.250").await;
+    driver
+        .type_into("#outcome", "Học viên thực hành bán hàng trực tuyến.")
+        .await;
+    assert_eq!(
+        driver.sideways_overflow().await,
+        0,
+        "the activity form scrolls sideways at 360 px"
+    );
+    driver.click("form.form button[type=submit]").await;
+    let activity = driver
+        .wait_for("return /^\\/activities\\/\\d+$/.test(location.pathname) ? location.pathname : null")
+        .await;
+    assert!(activity.as_str().is_some());
+    let shown = driver
+        .js("return document.querySelector('main').textContent")
+        .await;
+    let shown = shown.as_str().unwrap_or_default();
+    assert!(
+        shown.contains("Tập huấn thử nghiệm kỹ năng livestream bán hàng"),
+        "{shown}"
+    );
+    assert!(shown.contains("1.250") || shown.contains("1250"), "{shown}");
+    assert_eq!(
+        driver.sideways_overflow().await,
+        0,
+        "the activity page scrolls sideways at 360 px"
+    );
+    driver.screenshot("activity-phone.png").await;
+
+    // Hà Nội hosted 2023: its staff write the lessons of the review, which shows them with the
+    // new activity among the results.
+    driver.goto(&format!("{base}{programme}/reviews/2023/edit")).await;
+    driver
+        .js("document.querySelector('#lessons').value = 'Bài học thử nghiệm: thống nhất kế hoạch với các sở, ngành từ đầu năm.'; return null")
+        .await;
+    driver.click("form.form button[type=submit]").await;
+    driver.wait_for_path(&format!("{programme}/reviews/2023")).await;
+    let review = driver
+        .js("return document.querySelector('main').textContent")
+        .await;
+    let review = review.as_str().unwrap_or_default();
+    assert!(review.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), "{review}");
+    assert!(
+        review.contains("thống nhất kế hoạch với các sở, ngành"),
+        "{review}"
+    );
+    assert!(
+        review.contains("Tập huấn thử nghiệm kỹ năng livestream bán hàng"),
+        "{review}"
+    );
+    let charts = driver
+        .js("return document.querySelectorAll('main svg').length")
+        .await;
+    assert!(charts.as_u64().unwrap_or(0) >= 1, "the review has charts");
+    assert_eq!(
+        driver.sideways_overflow().await,
+        0,
+        "the review scrolls sideways at 360 px"
+    );
+    driver.screenshot("review-phone.png").await;
+    let docx = driver
+        .js("const a = document.querySelector('a[href$=\".docx\"]'); return a ? a.getAttribute('href') : null")
+        .await;
+    assert!(docx.as_str().is_some(), "the review links its DOCX");
+
+    // The dashboard's charts fit the phone too.
+    driver.goto(&format!("{base}/dashboards")).await;
+    let charts = driver
+        .wait_for("const n = document.querySelectorAll('main svg').length; return n ? n : null")
+        .await;
+    assert!(charts.as_u64().unwrap_or(0) >= 4, "the dashboard has its charts");
+    assert_eq!(
+        driver.sideways_overflow().await,
+        0,
+        "the dashboard scrolls sideways at 360 px"
+    );
+    driver.screenshot("dashboards-phone.png").await;
+    driver.cmd(reqwest::Method::DELETE, "", Value::Null).await;
+}

@@ -19,7 +19,7 @@ use lienket_domain::policy::Resource;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    PrimaryKeyTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::Serialize;
 
@@ -304,7 +304,8 @@ pub struct ShownProduct {
 /// The day the two-level administrative units took effect (1 July 2025).
 const REORGANISATION_DAY: &str = "2025-07-01";
 
-fn day(d: lienket_domain::lenient::Date) -> String {
+/// `YYYY-MM-DD` of a day, as dates are stored.
+pub(crate) fn day(d: lienket_domain::lenient::Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 
@@ -1775,33 +1776,63 @@ impl Store {
 
     /// One file.
     pub async fn get_event_file(&self, id: i64) -> Result<EventFile, StoreError> {
-        event_file::Entity::find_by_id(id)
-            .one(&self.db)
-            .await?
-            .map(to_file)
-            .ok_or(StoreError::NotFound)
+        file_row::<event_file::Entity, _>(&self.db, id, to_file).await
     }
 
     /// Removes a file's record; returns it so its bytes can be removed from the object store.
     pub async fn delete_event_file(&self, actor: &Actor, id: i64) -> Result<EventFile, StoreError> {
-        let txn = self.begin_write().await?;
-        let m = event_file::Entity::find_by_id(id)
-            .one(&txn)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let gone = to_file(m);
-        event_file::Entity::delete_by_id(id).exec(&txn).await?;
-        record(
-            &txn,
-            actor,
-            "event_file",
-            &id.to_string(),
-            Op::Delete,
-            Some(&gone),
-            None::<&()>,
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(gone)
+        delete_file_row::<event_file::Entity, _>(self, actor, "event_file", id, to_file).await
     }
+}
+
+// The rows of uploaded files have the same shape for events and for programme activities
+// (`activity_files`): reading one and removing one are written once, over the entity. Adding
+// one is not: what a file counts against and which columns name its owner differ.
+
+/// One uploaded file's row by id, as the store returns it; `NotFound` when there is none.
+pub(crate) async fn file_row<E, T>(
+    c: &impl ConnectionTrait,
+    id: i64,
+    to_file: fn(E::Model) -> T,
+) -> Result<T, StoreError>
+where
+    E: EntityTrait,
+    E::PrimaryKey: PrimaryKeyTrait<ValueType = i64>,
+{
+    E::find_by_id(id)
+        .one(c)
+        .await?
+        .map(to_file)
+        .ok_or(StoreError::NotFound)
+}
+
+/// Removes an uploaded file's row and records it in the change log as `entity`; returns the
+/// file so its bytes can be removed from the object store.
+pub(crate) async fn delete_file_row<E, T>(
+    store: &Store,
+    actor: &Actor,
+    entity: &str,
+    id: i64,
+    to_file: fn(E::Model) -> T,
+) -> Result<T, StoreError>
+where
+    E: EntityTrait,
+    E::PrimaryKey: PrimaryKeyTrait<ValueType = i64>,
+    T: Serialize,
+{
+    let txn = store.begin_write().await?;
+    let gone = file_row::<E, T>(&txn, id, to_file).await?;
+    E::delete_by_id(id).exec(&txn).await?;
+    record(
+        &txn,
+        actor,
+        entity,
+        &id.to_string(),
+        Op::Delete,
+        Some(&gone),
+        None::<&()>,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(gone)
 }

@@ -64,8 +64,8 @@ pub use programme_figures::{
     YearFigures, manual_actual, target,
 };
 pub use programmes::{
-    Activity, ActivityFile, ActivityFilter, Indicator, IndicatorValue, MAX_ACTIVITY_FILES, Participant,
-    Programme, ProgrammeArea, ReviewText, SavedReview, YearPlan, review_scope,
+    Activity, ActivityCounts, ActivityFile, ActivityFilter, Indicator, IndicatorValue, MAX_ACTIVITY_FILES,
+    Participant, Programme, ProgrammeArea, ReviewText, SavedReview, YearPlan, review_scope,
 };
 pub use records::*;
 pub use reports::{Report, ReportAggregate, ReportFilter, ReportGrouping, ReportRow, ReportSave};

@@ -459,6 +459,20 @@ impl Store {
             .collect())
     }
 
+    /// The id of every organisation, in id order (generated benchmark data walks them all).
+    pub async fn organisation_ids(&self) -> Result<Vec<OrganisationId>, StoreError> {
+        Ok(organisation::Entity::find()
+            .select_only()
+            .column(organisation::Column::Id)
+            .order_by_asc(organisation::Column::Id)
+            .into_tuple::<i64>()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(OrganisationId)
+            .collect())
+    }
+
     /// A short reference to one organisation.
     pub async fn organisation_ref(&self, id: OrganisationId) -> Result<OrganisationRef, StoreError> {
         organisation::Entity::find_by_id(id.0)

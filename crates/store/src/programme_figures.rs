@@ -8,9 +8,12 @@ use std::collections::BTreeMap;
 
 use lienket_domain::ids::AllianceId;
 use lienket_domain::programme::{ActivityKind, ActivityState, Measure};
-use sea_orm::{ConnectionTrait, QueryResult, Statement};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect, Statement,
+};
 use serde::Serialize;
 
+use crate::entity::{indicator, programme};
 use crate::programmes::{Activity, Indicator, IndicatorValue, Programme};
 use crate::{Store, StoreError};
 
@@ -36,6 +39,17 @@ impl YearFigures {
             None => Some(&self.total),
         };
         map.and_then(|f| f.get(&m)).copied().unwrap_or(0)
+    }
+
+    /// One alliance's figures, which are also the total.
+    #[must_use]
+    pub fn of_alliance(&self, alliance: AllianceId) -> YearFigures {
+        let own = self.by_alliance.get(&alliance.0).cloned().unwrap_or_default();
+        YearFigures {
+            year: self.year,
+            by_alliance: BTreeMap::from([(alliance.0, own.clone())]),
+            total: own,
+        }
     }
 }
 
@@ -110,8 +124,8 @@ pub struct ReviewFigures {
     pub reports: BTreeMap<i64, ReportTotals>,
     /// OCOP certificates decided in the year by alliance id and stars.
     pub ocop_stars: BTreeMap<i64, BTreeMap<i32, i64>>,
-    /// OCOP certificates decided in the year by product group code.
-    pub ocop_groups: BTreeMap<String, i64>,
+    /// OCOP certificates decided in the year by alliance id and product group code.
+    pub ocop_groups: BTreeMap<i64, BTreeMap<String, i64>>,
     /// Events that started in the year.
     pub events: Vec<EventLine>,
 }
@@ -188,6 +202,14 @@ async fn rows<C: ConnectionTrait>(c: &C, sql: String) -> Result<Vec<QueryResult>
     )
 }
 
+/// The entry of one alliance in a map by alliance id.
+fn only<V: Clone>(map: &BTreeMap<i64, V>, alliance: i64) -> BTreeMap<i64, V> {
+    map.get_key_value(&alliance)
+        .map(|(k, v)| (*k, v.clone()))
+        .into_iter()
+        .collect()
+}
+
 /// `AND column = id` when an alliance is asked for.
 fn scoped(column: &str, alliance: Option<AllianceId>) -> String {
     alliance.map_or_else(String::new, |a| format!(" AND {column} = {}", a.0))
@@ -257,15 +279,33 @@ async fn year_figures<C: ConnectionTrait>(
     )
     .await?;
     grouped(&mut f, supported, Measure::OrganisationsSupported);
-    let founded = rows(
+    // New organisations: founded in the year (in their managing alliance) or joined another
+    // alliance as members during it (in that alliance); all together each organisation once.
+    // The last row (flag 1) is the distinct total.
+    let new_organisations = rows(
         c,
         format!(
-            "SELECT alliance_id, COUNT(*) FROM organisations \
-             WHERE founded_on >= {from} AND founded_on <= {to} GROUP BY alliance_id"
+            "WITH s AS (SELECT id AS org, alliance_id FROM organisations \
+             WHERE founded_on >= {from} AND founded_on <= {to} \
+             UNION SELECT organisation_id, alliance_id FROM organisation_memberships \
+             WHERE joined_on >= {from} AND joined_on <= {to}) \
+             SELECT alliance_id, COUNT(*), 0 FROM s GROUP BY alliance_id \
+             UNION ALL SELECT NULL, COUNT(DISTINCT org), 1 FROM s"
         ),
     )
     .await?;
-    grouped(&mut f, founded, Measure::NewOrganisations);
+    for r in new_organisations {
+        if int(&r, 2) == 1 {
+            f.total.insert(Measure::NewOrganisations, int(&r, 1));
+        } else {
+            add(
+                &mut f.by_alliance,
+                opt_id(&r, 0),
+                Measure::NewOrganisations,
+                int(&r, 1),
+            );
+        }
+    }
     let ocop = rows(
         c,
         format!(
@@ -318,6 +358,32 @@ async fn year_figures<C: ConnectionTrait>(
     Ok(f)
 }
 
+/// Products with an OCOP certificate decided in `year` (not revoked) by alliance id and by
+/// `column` of the certificate (`c.`) or the product (`p.`), read by `key`.
+async fn certified_by_alliance<C: ConnectionTrait, K: Ord>(
+    c: &C,
+    year: i32,
+    column: &str,
+    key: impl Fn(&QueryResult) -> K,
+) -> Result<BTreeMap<i64, BTreeMap<K, i64>>, StoreError> {
+    let (from, to) = year_bounds(year);
+    let mut out: BTreeMap<i64, BTreeMap<K, i64>> = BTreeMap::new();
+    for r in rows(
+        c,
+        format!(
+            "SELECT o.alliance_id, {column}, COUNT(DISTINCT c.product_id) FROM product_certifications c \
+             JOIN products p ON p.id = c.product_id JOIN organisations o ON o.id = p.organisation_id \
+             WHERE c.decision_date >= {from} AND c.decision_date <= {to} AND c.state <> 'revoked' \
+             GROUP BY o.alliance_id, {column}"
+        ),
+    )
+    .await?
+    {
+        out.entry(opt_id(&r, 0)).or_default().insert(key(&r), int(&r, 2));
+    }
+    Ok(out)
+}
+
 /// The typed figure of a manual indicator for an alliance (or all together) in a year.
 pub fn manual_actual(
     values: &[IndicatorValue],
@@ -325,14 +391,7 @@ pub fn manual_actual(
     year: i32,
     alliance: Option<AllianceId>,
 ) -> Option<i64> {
-    let mut found = values
-        .iter()
-        .filter(|v| v.indicator_id == indicator && v.year == year)
-        .filter(|v| alliance.is_none_or(|a| v.alliance_id == a.0))
-        .filter_map(|v| v.actual)
-        .peekable();
-    found.peek()?;
-    Some(found.sum())
+    typed_sum(values, indicator, year, alliance, |v| v.actual)
 }
 
 /// The target of an indicator for an alliance (or the sum of every alliance's) in a year.
@@ -342,11 +401,23 @@ pub fn target(
     year: i32,
     alliance: Option<AllianceId>,
 ) -> Option<i64> {
+    typed_sum(values, indicator, year, alliance, |v| v.target)
+}
+
+/// The sum of one typed field of an indicator's values in a year, of an alliance or every
+/// alliance; `None` when nobody typed it (a sum of nothing is not a zero typed).
+fn typed_sum(
+    values: &[IndicatorValue],
+    indicator: i64,
+    year: i32,
+    alliance: Option<AllianceId>,
+    field: fn(&IndicatorValue) -> Option<i64>,
+) -> Option<i64> {
     let mut found = values
         .iter()
         .filter(|v| v.indicator_id == indicator && v.year == year)
         .filter(|v| alliance.is_none_or(|a| v.alliance_id == a.0))
-        .filter_map(|v| v.target)
+        .filter_map(field)
         .peekable();
     found.peek()?;
     Some(found.sum())
@@ -367,9 +438,78 @@ impl ReviewFigures {
     pub fn target(&self, ind: &Indicator, alliance: Option<AllianceId>) -> Option<i64> {
         target(&self.values, ind.id, self.year.year, alliance)
     }
+
+    /// The figures of one alliance's own review: its activities (led or taken part in), its
+    /// typed values, its organisations, reports and certificates and the events it hosted;
+    /// the totals are its own.
+    #[must_use]
+    pub fn of_alliance(&self, alliance: AllianceId) -> ReviewFigures {
+        let a = alliance.0;
+        ReviewFigures {
+            year: self.year.of_alliance(alliance),
+            previous: self.previous.as_ref().map(|p| p.of_alliance(alliance)),
+            activities: self
+                .activities
+                .iter()
+                .filter(|x| x.involves(alliance))
+                .cloned()
+                .collect(),
+            values: self
+                .values
+                .iter()
+                .filter(|v| v.alliance_id == a)
+                .cloned()
+                .collect(),
+            registry: only(&self.registry, a),
+            reports: only(&self.reports, a),
+            ocop_stars: only(&self.ocop_stars, a),
+            ocop_groups: only(&self.ocop_groups, a),
+            events: self
+                .events
+                .iter()
+                .filter(|e| e.host_alliance_id == a)
+                .cloned()
+                .collect(),
+        }
+    }
 }
 
 impl Store {
+    /// The first and last years of the latest programme (the one starting last) and the id of
+    /// its indicator coded `indicator_code`, when there is a programme: what a dashboard needs
+    /// of the programmes, read without loading them.
+    pub async fn latest_programme_years(
+        &self,
+        indicator_code: &str,
+    ) -> Result<Option<(i32, i32, Option<i64>)>, StoreError> {
+        let Some((id, first, last)) = programme::Entity::find()
+            .select_only()
+            .columns([
+                programme::Column::Id,
+                programme::Column::FirstYear,
+                programme::Column::LastYear,
+            ])
+            .order_by_desc(programme::Column::FirstYear)
+            .order_by_desc(programme::Column::Id)
+            .into_tuple::<(i64, i32, i32)>()
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let indicator = indicator::Entity::find()
+            .select_only()
+            .column(indicator::Column::Id)
+            .filter(indicator::Column::ProgrammeId.eq(id))
+            .filter(indicator::Column::Code.eq(indicator_code))
+            .order_by_asc(indicator::Column::Position)
+            .order_by_asc(indicator::Column::Id)
+            .into_tuple::<i64>()
+            .one(&self.db)
+            .await?;
+        Ok(Some((first, last, indicator)))
+    }
+
     /// The computed figures of a programme in a year.
     pub async fn year_figures(&self, p: &Programme, year: i32) -> Result<YearFigures, StoreError> {
         let activities = self.activities_of_year(p.id, year).await?;
@@ -432,37 +572,8 @@ impl Store {
                 },
             );
         }
-        let mut ocop_stars: BTreeMap<i64, BTreeMap<i32, i64>> = BTreeMap::new();
-        for r in rows(
-            c,
-            format!(
-                "SELECT o.alliance_id, c.stars, COUNT(DISTINCT c.product_id) FROM product_certifications c \
-                 JOIN products p ON p.id = c.product_id JOIN organisations o ON o.id = p.organisation_id \
-                 WHERE c.decision_date >= {from} AND c.decision_date <= {to} AND c.state <> 'revoked' \
-                 GROUP BY o.alliance_id, c.stars"
-            ),
-        )
-        .await?
-        {
-            ocop_stars
-                .entry(opt_id(&r, 0))
-                .or_default()
-                .insert(int(&r, 1) as i32, int(&r, 2));
-        }
-        let mut ocop_groups: BTreeMap<String, i64> = BTreeMap::new();
-        for r in rows(
-            c,
-            format!(
-                "SELECT p.group_code, COUNT(DISTINCT c.product_id) FROM product_certifications c \
-                 JOIN products p ON p.id = c.product_id \
-                 WHERE c.decision_date >= {from} AND c.decision_date <= {to} AND c.state <> 'revoked' \
-                 GROUP BY p.group_code"
-            ),
-        )
-        .await?
-        {
-            ocop_groups.insert(text(&r, 0), int(&r, 1));
-        }
+        let ocop_stars = certified_by_alliance(c, year, "c.stars", |r| int(r, 1) as i32).await?;
+        let ocop_groups = certified_by_alliance(c, year, "p.group_code", |r| text(r, 1)).await?;
         let events = rows(
             c,
             format!(
@@ -524,54 +635,44 @@ impl Store {
                 .contains(&y)
                 .then(|| (y - first as i64) as usize)
         };
-        let org_scope = scoped("alliance_id", alliance);
+        // One pass over the organisations, grouped by everything the dashboard shows of them:
+        // the founding series, the tiles by kind and status and the table by alliance are summed
+        // from it (three passes over 100,000 organisations were most of the dashboard's time).
+        // `kind` leads the grouping so that SQLite reads the table straight through: led by
+        // `alliance_id` it walks the alliance index instead to save a sort, and fetches each row
+        // from it, which took half as long again.
         let mut before_first = 0;
         for r in rows(
             c,
             format!(
-                "SELECT CAST(SUBSTR(founded_on, 1, 4) AS BIGINT), COUNT(*) FROM organisations \
-                 WHERE status <> 'dissolved'{org_scope} GROUP BY 1"
+                "SELECT alliance_id, kind, status, CAST(SUBSTR(founded_on, 1, 4) AS BIGINT), COUNT(*) \
+                 FROM organisations WHERE 1 = 1{} GROUP BY kind, status, alliance_id, 4",
+                scoped("alliance_id", alliance)
             ),
         )
         .await?
         {
-            let y = int(&r, 0);
-            let n = int(&r, 1);
-            match idx(y) {
-                Some(i) => d.years[i].founded += n,
-                // No founding date counts as registered from the start.
-                None if y < first as i64 => before_first += n,
-                None => {}
+            let n = int(&r, 4);
+            let status = text(&r, 2);
+            if status != "dissolved" {
+                *d.by_kind.entry(text(&r, 1)).or_default() += n;
+                if alliance.is_none() {
+                    *d.by_alliance.entry(opt_id(&r, 0)).or_default() += n;
+                }
+                let y = int(&r, 3);
+                match idx(y) {
+                    Some(i) => d.years[i].founded += n,
+                    // No founding date counts as registered from the start.
+                    None if y < first as i64 => before_first += n,
+                    None => {}
+                }
             }
+            *d.by_status.entry(status).or_default() += n;
         }
         let mut running = before_first;
         for y in &mut d.years {
             running += y.founded;
             y.registered = running;
-        }
-        for r in rows(
-            c,
-            format!("SELECT kind, status, COUNT(*) FROM organisations WHERE 1 = 1{org_scope} GROUP BY kind, status"),
-        )
-        .await?
-        {
-            let n = int(&r, 2);
-            let status = text(&r, 1);
-            if status != "dissolved" {
-                *d.by_kind.entry(text(&r, 0)).or_default() += n;
-            }
-            *d.by_status.entry(status).or_default() += n;
-        }
-        if alliance.is_none() {
-            for r in rows(
-                c,
-                "SELECT alliance_id, COUNT(*) FROM organisations WHERE status <> 'dissolved' GROUP BY alliance_id"
-                    .to_string(),
-            )
-            .await?
-            {
-                d.by_alliance.insert(opt_id(&r, 0), int(&r, 1));
-            }
         }
         let report_join = if alliance.is_some() {
             format!(

@@ -2,17 +2,17 @@
 //! activities, indicator targets and typed figures, and the narrative parts of the reviews.
 //! Figures computed from the data are in `programme_figures`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
+use lienket_domain::event::EventStatus;
 use lienket_domain::ids::AllianceId;
-use lienket_domain::lenient::Date;
 use lienket_domain::programme::{
     ActivityDraft, ActivityKind, ActivityState, DEFAULT_INDICATORS, Measure, PlanDraft, ProgrammeDraft,
 };
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +22,7 @@ use crate::entity::{
     programme_area, programme_plan, review,
 };
 use crate::error::OnConstraint;
+use crate::events::{day, delete_file_row, file_row};
 use crate::{Actor, Page, PageRequest, Store, StoreError};
 
 /// One content area of a programme.
@@ -194,6 +195,26 @@ pub struct ActivityFilter {
     pub to: Option<String>,
 }
 
+/// How many activities of a programme are in each state, by year and by content area (an
+/// activity counts once under each of its areas).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActivityCounts {
+    by_year: HashMap<(i32, ActivityState), u64>,
+    by_area: HashMap<(i64, ActivityState), u64>,
+}
+
+impl ActivityCounts {
+    /// Activities of a year in a state.
+    pub fn in_year(&self, year: i32, state: ActivityState) -> u64 {
+        self.by_year.get(&(year, state)).copied().unwrap_or(0)
+    }
+
+    /// Activities under a content area in a state.
+    pub fn in_area(&self, area: i64, state: ActivityState) -> u64 {
+        self.by_area.get(&(area, state)).copied().unwrap_or(0)
+    }
+}
+
 /// One alliance's target and typed figure of one indicator in one year.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IndicatorValue {
@@ -266,10 +287,6 @@ fn in_id_list(column: activity::Column, id: i64) -> Condition {
         .add(column.like(format!("{id},%")))
         .add(column.like(format!("%,{id}")))
         .add(column.like(format!("%,{id},%")))
-}
-
-fn iso(d: Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 
 fn to_activity(m: activity::Model) -> Activity {
@@ -396,16 +413,16 @@ fn fill_activity(a: &mut activity::ActiveModel, d: &ActivityDraft) {
     a.lead_alliance_id = Set(d.lead_alliance_id);
     a.alliances = Set(csv(&d.alliances));
     a.year = Set(d.starts_on.year());
-    a.starts_on = Set(iso(d.starts_on));
-    a.ends_on = Set(iso(d.ends_on));
+    a.starts_on = Set(day(d.starts_on));
+    a.ends_on = Set(day(d.ends_on));
     a.place = Set(d.place.clone());
     a.participants = Set(d.participants);
     a.outcome = Set(d.outcome.clone());
     a.event_id = Set(d.event_id);
 }
 
-/// Checks what an activity refers to: its areas belong to the programme and the alliances,
-/// organisations and event exist.
+/// Checks what an activity refers to: its areas belong to the programme, the alliances and
+/// organisations exist, and its event is one that was announced.
 async fn check_activity_refs<C: ConnectionTrait>(
     c: &C,
     p: &Programme,
@@ -438,15 +455,43 @@ async fn check_activity_refs<C: ConnectionTrait>(
             return Err(StoreError::Refused("err-activity-organisation-unknown"));
         }
     }
-    if let Some(e) = d.event_id
-        && crate::entity::event::Entity::find_by_id(e)
+    if let Some(e) = d.event_id {
+        use crate::entity::event;
+        // A draft is not announced: to anyone but its host alliance it does not exist, so no
+        // activity links it (its page would show the draft's title). A cancelled event stays:
+        // it was announced, and the activity may have been called off with it.
+        let status: Option<String> = event::Entity::find_by_id(e)
+            .select_only()
+            .column(event::Column::Status)
+            .into_tuple()
             .one(c)
-            .await?
-            .is_none()
-    {
-        return Err(StoreError::Refused("err-activity-event-unknown"));
+            .await?;
+        if status.is_none_or(|s| EventStatus::parse(&s).is_none_or(|s| s == EventStatus::Draft)) {
+            return Err(StoreError::Refused("err-activity-event-unknown"));
+        }
     }
     Ok(())
+}
+
+/// Ends a change of a programme: reads it again, records the change from `before` and commits.
+async fn finish_programme_change(
+    txn: DatabaseTransaction,
+    actor: &Actor,
+    before: &Programme,
+) -> Result<Programme, StoreError> {
+    let after = load_programme(&txn, before.id).await?;
+    record(
+        &txn,
+        actor,
+        "programme",
+        &before.id.to_string(),
+        Op::Update,
+        Some(before),
+        Some(&after),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(after)
 }
 
 async fn set_organisations<C: ConnectionTrait>(
@@ -482,7 +527,7 @@ impl Store {
             number: Set(d.number.clone()),
             first_year: Set(d.first_year),
             last_year: Set(d.last_year),
-            signed_on: Set(d.signed_on.map(iso)),
+            signed_on: Set(d.signed_on.map(day)),
             signatories: Set(csv(&d.signatories)),
             summary: Set(d.summary.clone()),
             created_at: Set(now),
@@ -553,7 +598,7 @@ impl Store {
             number: Set(d.number.clone()),
             first_year: Set(d.first_year),
             last_year: Set(d.last_year),
-            signed_on: Set(d.signed_on.map(iso)),
+            signed_on: Set(d.signed_on.map(day)),
             signatories: Set(csv(&d.signatories)),
             summary: Set(d.summary.clone()),
             updated_at: Set(crate::now()),
@@ -607,9 +652,10 @@ impl Store {
             if used {
                 return Err(StoreError::Refused("err-programme-area-in-use"));
             }
-            for old in &removed {
-                programme_area::Entity::delete_by_id(old.id).exec(&txn).await?;
-            }
+            programme_area::Entity::delete_many()
+                .filter(programme_area::Column::Id.is_in(removed.iter().map(|a| a.id)))
+                .exec(&txn)
+                .await?;
         }
         // Positions are unique: move the kept areas out of the way before numbering them.
         programme_area::Entity::update_many()
@@ -643,19 +689,7 @@ impl Store {
                 }
             }
         }
-        let after = load_programme(&txn, id).await?;
-        record(
-            &txn,
-            actor,
-            "programme",
-            &id.to_string(),
-            Op::Update,
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(after)
+        finish_programme_change(txn, actor, &before).await
     }
 
     /// Keeps the signed document of a programme (already stored under `key`).
@@ -679,19 +713,7 @@ impl Store {
             .filter(programme::Column::Id.eq(id))
             .exec(&txn)
             .await?;
-        let after = load_programme(&txn, id).await?;
-        record(
-            &txn,
-            actor,
-            "programme",
-            &id.to_string(),
-            Op::Update,
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(after)
+        finish_programme_change(txn, actor, &before).await
     }
 
     /// Every programme, newest first.
@@ -940,6 +962,40 @@ impl Store {
             .into_iter()
             .map(to_activity)
             .collect())
+    }
+
+    /// How many activities of a programme are in each state, by year and by content area: one
+    /// grouped query rather than a count per area and per year. Areas are kept as `1,3,4`, so
+    /// the rows come grouped by (year, state, areas) and are split here.
+    pub async fn activity_counts(&self, programme_id: i64) -> Result<ActivityCounts, StoreError> {
+        let rows: Vec<(i32, String, String, i64)> = activity::Entity::find()
+            .select_only()
+            .column(activity::Column::Year)
+            .column(activity::Column::State)
+            .column(activity::Column::Areas)
+            .column_as(activity::Column::Id.count(), "n")
+            .filter(activity::Column::ProgrammeId.eq(programme_id))
+            .group_by(activity::Column::Year)
+            .group_by(activity::Column::State)
+            .group_by(activity::Column::Areas)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let mut counts = ActivityCounts::default();
+        for (year, state, areas, n) in rows {
+            let Some(state) = ActivityState::parse(&state) else {
+                continue;
+            };
+            let n = u64::try_from(n).unwrap_or(0);
+            *counts.by_year.entry((year, state)).or_default() += n;
+            let mut areas = parse_csv(&areas);
+            areas.sort_unstable();
+            areas.dedup();
+            for area in areas {
+                *counts.by_area.entry((area, state)).or_default() += n;
+            }
+        }
+        Ok(counts)
     }
 
     /// Targets and typed figures of a programme for one year (every alliance).
@@ -1292,33 +1348,11 @@ impl Store {
 
     /// One photo or file.
     pub async fn get_activity_file(&self, id: i64) -> Result<ActivityFile, StoreError> {
-        activity_file::Entity::find_by_id(id)
-            .one(&self.db)
-            .await?
-            .map(to_activity_file)
-            .ok_or(StoreError::NotFound)
+        file_row::<activity_file::Entity, _>(&self.db, id, to_activity_file).await
     }
 
     /// Removes a photo or file's record; returns it so its bytes can be removed.
     pub async fn delete_activity_file(&self, actor: &Actor, id: i64) -> Result<ActivityFile, StoreError> {
-        let txn = self.begin_write().await?;
-        let gone = activity_file::Entity::find_by_id(id)
-            .one(&txn)
-            .await?
-            .map(to_activity_file)
-            .ok_or(StoreError::NotFound)?;
-        activity_file::Entity::delete_by_id(id).exec(&txn).await?;
-        record(
-            &txn,
-            actor,
-            "activity_file",
-            &id.to_string(),
-            Op::Delete,
-            Some(&gone),
-            None::<&()>,
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(gone)
+        delete_file_row::<activity_file::Entity, _>(self, actor, "activity_file", id, to_activity_file).await
     }
 }

@@ -171,3 +171,47 @@ on_both_engines! {
         assert_eq!(ids, p.areas.iter().map(|a| a.id).collect::<Vec<_>>());
     }
 }
+
+on_both_engines! {
+    async fn new_organisations_are_those_founded_in_the_year_and_those_that_joined_another_alliance(engine) {
+        let app = spawn_app(engine).await;
+        let p = app.store.programmes().await.expect("programmes").remove(0);
+        let (hn, hp) = (AllianceId(app.alliance_id("HN").await), AllianceId(app.alliance_id("HP").await));
+        let actor = lienket_store::Actor::system("test");
+        // Three of Hải Phòng's organisations join Hà Nội: one founded before 2024 that joins in
+        // 2024, one whose founding moves to 2024 and that joins the same year, one that joined in 2023.
+        let candidate = |not: &str| {
+            format!(
+                "SELECT MIN(id) FROM organisations WHERE alliance_id = {} AND id NOT IN \
+                 (SELECT organisation_id FROM organisation_memberships){not}",
+                hp.0
+            )
+        };
+        let old = app.db.scalar(&candidate(" AND founded_on < '2024-01-01'")).await;
+        let young = app.db.scalar(&candidate(&format!(" AND founded_on < '2024-01-01' AND id <> {old}"))).await;
+        let earlier = app.db.scalar(&candidate(&format!(" AND id NOT IN ({old}, {young})"))).await;
+        let new = |f: &lienket_store::YearFigures, a: Option<AllianceId>| f.get(a, Measure::NewOrganisations);
+        let before = app.store.year_figures(&p, 2024).await.expect("figures");
+        let before_2023 = app.store.year_figures(&p, 2023).await.expect("figures");
+        app.db.execute(&format!("UPDATE organisations SET founded_on = '2024-02-10' WHERE id = {young}")).await;
+        for (org, joined) in [(old, (2024, 5, 1)), (young, (2024, 6, 1)), (earlier, (2023, 3, 1))] {
+            app.store
+                .add_membership(&actor, lienket_domain::ids::OrganisationId(org), hn, Some(joined))
+                .await
+                .expect("joining Hà Nội");
+        }
+        let after = app.store.year_figures(&p, 2024).await.expect("figures");
+        assert_eq!(new(&after, Some(hn)), new(&before, Some(hn)) + 2, "two joined Hà Nội in 2024");
+        assert_eq!(new(&after, Some(hp)), new(&before, Some(hp)) + 1, "Hải Phòng counts the one founded");
+        assert_eq!(
+            new(&after, None),
+            new(&before, None) + 2,
+            "all together, the one founded and joining in the year counts once"
+        );
+        let after_2023 = app.store.year_figures(&p, 2023).await.expect("figures");
+        assert_eq!(new(&after_2023, Some(hn)), new(&before_2023, Some(hn)) + 1, "one joined in 2023");
+        // Per alliance a sum, all together each organisation once.
+        let sum: i64 = after.by_alliance.keys().map(|a| new(&after, Some(AllianceId(*a)))).sum();
+        assert!(sum > new(&after, None), "{sum}");
+    }
+}

@@ -2,8 +2,9 @@
 //! finding), a signatory's staff writes the plan of a year, activities are recorded through the
 //! form and the API (and refused with findings when their area, dates or year are wrong), only
 //! the lead alliance changes an activity, the list filters and exports the right rows, the
-//! calendar shows an activity in its month, photos are checked by content, and an activity is
-//! deleted after a confirmation step.
+//! calendar shows an activity in its month, photos are checked by content, an activity is
+//! deleted after a confirmation step, links only an announced event (a draft's title stays
+//! hidden from other alliances) and keeps thirty files at most.
 
 use lienket_office::{Cell, ColumnSpec, Limits, read_table};
 use reqwest::{Client, StatusCode};
@@ -158,6 +159,52 @@ async fn upload(
         .send()
         .await
         .unwrap_or_else(|e| panic!("POST {path}: {e}"))
+}
+
+/// `YYYY-MM-DD` of the day `days` from today in Vietnam.
+fn day_from_today(days: i64) -> String {
+    let d = time::OffsetDateTime::now_utc()
+        .to_offset(lienket_domain::event::VIETNAM)
+        .date()
+        + time::Duration::days(days);
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+/// A trade fair announced by Hà Nội's staff through the API, still a draft: its id and version.
+async fn draft_fair(app: &TestApp, token: &str, title: &str) -> (i64, i64) {
+    let body = json!({
+        "title": title,
+        "kind": "fair",
+        "venue": "Cung Văn hóa Hữu nghị Việt Xô, số 91 Trần Hưng Đạo, phường Cửa Nam, thành phố Hà Nội",
+        "starts_on": day_from_today(20),
+        "ends_on": day_from_today(22),
+        "opening_hours": "8:00 – 21:00",
+        "applications_open_on": day_from_today(-1),
+        "applications_close_on": day_from_today(10),
+        "applications_close_time": "17:00",
+        "description": "Hội chợ thử nghiệm của Liên minh.",
+        "booth_types": [{"name": "Gian tiêu chuẩn", "size": "3 × 3 m", "capacity": 10, "fee": 2_000_000}],
+    });
+    let (status, ev) = app.post_api(token, "/api/v1/events", &body).await;
+    assert_eq!(status, StatusCode::CREATED, "creating an event: {ev}");
+    assert_eq!(ev["status"], "draft", "{ev}");
+    (
+        ev["id"].as_i64().expect("an event id"),
+        ev["version"].as_i64().expect("a version"),
+    )
+}
+
+/// Moves an event to `status` through the API; returns its new version.
+async fn set_event_status(app: &TestApp, token: &str, event: i64, version: i64, status: &str) -> i64 {
+    let (code, ev) = app
+        .post_api(
+            token,
+            &format!("/api/v1/events/{event}/status"),
+            &json!({"status": status, "version": version}),
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{status}: {ev}");
+    ev["version"].as_i64().expect("a version")
 }
 
 on_both_engines! {
@@ -504,9 +551,23 @@ on_both_engines! {
         let (status, page) = app.page(&staff, &format!("/programmes/{id}/activities?year=2026")).await;
         assert_eq!(status, StatusCode::OK);
         assert!(page.contains("class=\"empty\""), "{page}");
-        // The programme page counts what was held under each area.
+        // The programme page counts what was held under each area, and each year's activities
+        // by state.
         let (_, page) = app.page(&staff, &format!("/programmes/{id}")).await;
         assert!(page.contains(&format!("/programmes/{id}/activities?area={}&amp;state=done", areas[0])), "{page}");
+        let count = |query: String| -> String {
+            crate::helpers::between(&page, &format!("/programmes/{id}/activities?{query}\">"), "</a>")
+                .unwrap_or_else(|| panic!("no link to {query}"))
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect()
+        };
+        let done_in = |area: i64| count(format!("area={area}&amp;state=done"));
+        assert_eq!([done_in(areas[0]), done_in(areas[1]), done_in(areas[2])], ["1", "1", "0"]);
+        let in_year = |year: i32, state: &str| count(format!("year={year}&amp;state={state}"));
+        assert_eq!([in_year(2024, "planned"), in_year(2024, "done"), in_year(2024, "cancelled")], ["0", "2", "0"]);
+        assert_eq!([in_year(2025, "planned"), in_year(2025, "done"), in_year(2025, "cancelled")], ["1", "0", "1"]);
+        assert_eq!(in_year(2026, "done"), "0");
 
         // The API filters the same way.
         let (status, body) = app
@@ -630,5 +691,62 @@ on_both_engines! {
         assert_eq!(files().await, 0);
         let (status, _) = app.page(&staff, &format!("{page_path}/files/{photo}?size=thumb")).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+
+    async fn an_activity_links_only_an_announced_event_and_keeps_thirty_files_at_most(engine) {
+        let app = spawn_app(engine).await;
+        let coordinator = app.login("dieuphoi").await;
+        let year = time::OffsetDateTime::now_utc().to_offset(lienket_domain::event::VIETNAM).year();
+        let (id, areas) = create_programme(&app, &coordinator, "Chương trình phối hợp thử nghiệm sự kiện", (year - 1, year + 1)).await;
+        let hn = app.alliance_id("HN").await;
+        let token = app.api_token("canbo.hanoi").await;
+        let fair = "Hội chợ nông sản an toàn của Liên minh Hà Nội";
+        let (event, version) = draft_fair(&app, &token, fair).await;
+
+        // A draft is not announced: no activity links it.
+        let mut body = activity("Tham gia hội chợ nông sản", "trade_promotion", "done", &[areas[1]], hn, (&day_from_today(20), ""));
+        body["event_id"] = json!(event);
+        let path = format!("/api/v1/programmes/{id}/activities");
+        let (status, answer) = app.post_api(&token, &path, &body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+        assert_eq!(finding_fields(&answer), vec!["event_id".to_string()], "{answer}");
+        // Nor one that does not exist.
+        let mut unknown = body.clone();
+        unknown["event_id"] = json!(999_999);
+        let (status, answer) = app.post_api(&token, &path, &unknown).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+        assert_eq!(finding_fields(&answer), vec!["event_id".to_string()], "{answer}");
+
+        // Announced, it is linked; taken back to a draft, its title is shown only to those who
+        // may see the draft (its host alliance), not to another alliance's staff.
+        let version = set_event_status(&app, &token, event, version, "published").await;
+        let linked = record(&app, &token, id, &body).await;
+        set_event_status(&app, &token, event, version, "draft").await;
+        let hanoi = app.login("canbo.hanoi").await;
+        let (status, page) = app.page(&hanoi, &format!("/activities/{linked}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(unescape_html(&page).contains(fair), "the host sees its draft: {page}");
+        let cantho = app.new_staff("canbo.cantho", "CT").await;
+        let (status, page) = app.page(&cantho, &format!("/activities/{linked}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(!unescape_html(&page).contains(fair), "another alliance does not: {page}");
+        assert!(!page.contains(&format!("href=\"/events/{event}\"")), "{page}");
+
+        // Thirty files at most: the next upload is refused on the activity page, with the reason.
+        let page_path = format!("/activities/{linked}");
+        let csrf = app.csrf(&hanoi, &page_path).await;
+        let pdf = b"%PDF-1.4\n% bien ban\n%%EOF\n".to_vec();
+        for n in 1..=30 {
+            let res = upload(&app, &hanoi, &csrf, &format!("{page_path}/files"), "file", &format!("bien-ban-{n}.pdf"), pdf.clone()).await;
+            assert_eq!(res.status(), StatusCode::SEE_OTHER, "file {n}: {}", text(res).await.1);
+        }
+        let res = upload(&app, &hanoi, &csrf, &format!("{page_path}/files"), "file", "bien-ban-31.pdf", pdf.clone()).await;
+        let (status, page) = text(res).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+        let expected = message_start("err-activity-files-full");
+        assert!(alerts(&page).iter().any(|a| a.contains(&expected)), "{:?}", alerts(&page));
+        assert!(unescape_html(&page).contains("bien-ban-30.pdf"), "the activity page: {page}");
+        let kept = app.db.scalar(&format!("SELECT COUNT(*) FROM activity_files WHERE activity_id = {linked}")).await;
+        assert_eq!(kept, 30);
     }
 }

@@ -233,6 +233,24 @@ on_both_engines! {
         assert_eq!(body["figures"]["year"]["total"]["activities"], 3, "{body}");
         assert_eq!(body["figures"]["year"]["total"]["participants"], 1400, "{body}");
         assert_eq!(body["kind"], "mid_term");
+        // An alliance's review is its own figures: Hải Phòng led one of the three activities.
+        let (status, own) = app.get_api(&token, &format!("{path}.json?alliance={hp}")).await;
+        assert_eq!(status, StatusCode::OK, "{own}");
+        assert_eq!(own["alliance"], hp);
+        let figures = &own["figures"];
+        assert_eq!(figures["year"]["total"]["activities"], 1, "{figures}");
+        assert_eq!(figures["year"]["total"]["participants"], 80, "{figures}");
+        let keys = |v: &serde_json::Value| {
+            v.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()).unwrap_or_default()
+        };
+        assert_eq!(keys(&figures["year"]["by_alliance"]), [hp.to_string()], "{figures}");
+        for table in ["registry", "reports", "ocop_stars", "ocop_groups"] {
+            assert!(keys(&figures[table]).iter().all(|k| *k == hp.to_string()), "{table}: {figures}");
+        }
+        let titles: Vec<&str> =
+            figures["activities"].as_array().unwrap().iter().filter_map(|a| a["title"].as_str()).collect();
+        assert_eq!(titles, ["Tập huấn chuyển đổi số cho hợp tác xã"]);
+        assert!(figures["events"].as_array().unwrap().iter().all(|e| e["host_alliance_id"] == hp), "{figures}");
     }
 
     async fn typed_targets_show_their_percentage_and_a_computed_actual_cannot_be_typed(engine) {
@@ -365,6 +383,11 @@ on_both_engines! {
         assert_eq!(status, StatusCode::OK, "{all}");
         assert_eq!(all["first_year"], 2021);
         assert_eq!(all["last_year"], 2025);
+        // The programme's period reaching back five years is the default: the same years asked
+        // for in so many words are the same computation, not a second one.
+        let (_, default) = app.get_api(&token, "/dashboards.json").await;
+        assert_eq!((default["first_year"].as_i64(), default["last_year"].as_i64()), (Some(2021), Some(2025)));
+        assert_eq!(default["computed_at"], all["computed_at"], "{default}");
         let d = &all["dashboard"];
         let on_register = app
             .db

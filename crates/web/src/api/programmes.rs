@@ -8,7 +8,6 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use lienket_domain::ids::AllianceId;
-use lienket_domain::lenient::{Date, parse_date};
 use lienket_domain::policy::{Action, Resource};
 use lienket_domain::programme::{ActivityForm, ActivityKind, ActivityState};
 use lienket_domain::validate::Findings;
@@ -20,6 +19,7 @@ use super::alliances::body;
 use crate::AppState;
 use crate::ctx::RequestCtx;
 use crate::error::{AppError, AppResult};
+use crate::pages::{activity_refusal_field, parse_activity, parse_id};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -30,14 +30,6 @@ pub fn routes() -> Router<AppState> {
             get(activities).post(create_activity),
         )
         .route("/activities/{id}", get(get_activity))
-}
-
-fn parse_id(raw: &str) -> AppResult<i64> {
-    raw.trim()
-        .parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or(AppError::NotFound)
 }
 
 /// Reading the programme is for staff and coordinators.
@@ -180,7 +172,7 @@ pub struct ActivityBody {
     participants: i64,
     #[serde(default)]
     outcome: String,
-    /// A linked trade-promotion event.
+    /// A linked trade-promotion event: one that was announced (a draft is refused).
     event_id: Option<i64>,
     /// Organisations that took part (ids).
     #[serde(default)]
@@ -226,37 +218,12 @@ pub async fn create_activity(
         organisations: text(&b.organisations),
     };
     // What the programme itself decides joins the form's own findings: all at once.
-    let mut extra = Findings::default();
-    if b.areas.iter().any(|a| p.area(*a).is_none()) {
-        extra.add("areas", "err-activity-area-unknown");
-    }
-    if let Some(far) = Date::new(2200, 12, 31)
-        && let Ok((d, _)) = parse_date(&form.starts_on, far)
-        && d.year() >= 2000
-        && !(p.first_year..=p.last_year).contains(&d.year())
-    {
-        extra.add_with(
-            "starts_on",
-            "err-activity-year-outside",
-            vec![
-                ("first", p.first_year.to_string()),
-                ("last", p.last_year.to_string()),
-            ],
-        );
-    }
-    let draft = match form.parse() {
-        Ok(d) if extra.is_empty() => d,
-        Ok(_) => return Err(AppError::Invalid(extra)),
-        Err(mut f) => {
-            f.0.extend(extra.0);
-            return Err(AppError::Invalid(f));
-        }
-    };
+    let draft = parse_activity(&p, &form, Findings::default()).map_err(AppError::Invalid)?;
     match state.store.create_activity(&ctx.actor(), p.id, &draft).await {
         Ok(a) => Ok((StatusCode::CREATED, Json(a))),
         Err(StoreError::Refused(key)) => {
             let mut f = Findings::default();
-            f.add(crate::pages::activity_refusal_field(key), key);
+            f.add(activity_refusal_field(key), key);
             Err(AppError::Invalid(f))
         }
         Err(e) => Err(e.into()),

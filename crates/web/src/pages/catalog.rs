@@ -21,6 +21,7 @@ use crate::AppState;
 use crate::catalog::{certificate_valid, today_vn};
 use crate::ctx::RequestCtx;
 use crate::error::{AppError, AppResult};
+use crate::i18n::Lang;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -201,13 +202,18 @@ struct SearchPage<'a> {
 
 /// Group name in the interface language.
 pub fn group_name(ctx: &RequestCtx, code: &str) -> String {
-    ProductGroup::by_code(code).map_or_else(
-        || code.to_string(),
-        |g| match ctx.lang.code() {
-            "en" => g.name_en.to_string(),
-            _ => g.name_vi.to_string(),
-        },
-    )
+    product_group_name(ctx.lang, code)
+}
+
+/// Group name in a language (the documents are Vietnamese whatever the interface's): an
+/// unknown code as it is, a missing one as "group not known".
+pub fn product_group_name(lang: Lang, code: &str) -> String {
+    match ProductGroup::by_code(code) {
+        Some(g) if lang == Lang::En => g.name_en.to_string(),
+        Some(g) => g.name_vi.to_string(),
+        None if code.trim().is_empty() => lang.t("review-group-unknown"),
+        None => code.to_string(),
+    }
 }
 
 async fn search(

@@ -5,8 +5,10 @@
 //!
 //! The years are the latest programme's period, reaching back to cover five years
 //! (`?from=&to=` choose others). A computed dashboard is kept in memory for a minute per
-//! (application, alliance, years): the page is asked for far more often than the figures
-//! change, and a minute-old figure is what the page says it is ("Số liệu lúc 14:05").
+//! (application, alliance, years shown): the page is asked for far more often than the
+//! figures change, and a minute-old figure is what the page says it is ("Số liệu lúc 14:05").
+//! It is computed once at a time: an aged one is still shown while one request's background
+//! task computes it again (`SingleFlight`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
@@ -18,13 +20,14 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::get;
 use lienket_domain::ids::AllianceId;
-use lienket_domain::ocop::ProductGroup;
 use lienket_domain::organisation::OrgKind;
 use lienket_domain::policy::{Action, Resource};
 use lienket_office::chart::{self, Chart, Series};
 use lienket_store::{Alliance, Dashboard};
 use serde::{Deserialize, Serialize};
 
+use super::catalog::product_group_name;
+use super::products::today_date;
 use super::reviews::document::{Cell, Tbl};
 use super::reviews::output::{self, WebTable};
 use super::{html, no_store};
@@ -46,22 +49,144 @@ const FRESH: Duration = Duration::from_secs(60);
 /// Years a dashboard covers at least, and at most.
 const MIN_YEARS: i32 = 5;
 const MAX_YEARS: i32 = 20;
+/// The code of the indicator of support requests answered.
+const SUPPORT_INDICATOR: &str = "TV";
 
-/// Which dashboard: the application instance (tests run several in one process, each on its
-/// own database), the alliance, and the years asked for.
-type Key = (usize, Instant, Option<i64>, Option<i32>, Option<i32>);
+/// The application instance: tests run several in one process, each on its own database. Its
+/// metrics' address, and its start instant to tell apart two applications that got the same
+/// address in turn.
+type App = (usize, Instant);
 
-/// A computed dashboard with its years and when it was computed.
-#[derive(Clone)]
-struct Computed {
-    at: Instant,
-    computed_at: time::OffsetDateTime,
+/// Which dashboard: the application, the alliance and the years shown (after defaults and
+/// bounds, so that `/dashboards` and `/dashboards?from=2021&to=2025` are one entry when they
+/// show the same years).
+type Key = (App, Option<i64>, i32, i32);
+
+/// The years a dashboard shows unless asked for others, and the support indicator.
+#[derive(Clone, Copy)]
+struct Period {
     first: i32,
     last: i32,
-    dashboard: Arc<Dashboard>,
+    support: Option<i64>,
 }
 
-static CACHE: LazyLock<Mutex<HashMap<Key, Computed>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+/// A computed value and when it was computed.
+struct Computed<T> {
+    at: Instant,
+    computed_at: time::OffsetDateTime,
+    value: Arc<T>,
+}
+
+impl<T> Clone for Computed<T> {
+    fn clone(&self) -> Self {
+        Computed {
+            at: self.at,
+            computed_at: self.computed_at,
+            value: Arc::clone(&self.value),
+        }
+    }
+}
+
+/// The last value of one key and the lock its computation holds.
+struct Slot<T> {
+    last: Mutex<Option<Computed<T>>>,
+    computing: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl<T> Slot<T> {
+    fn last(&self) -> Option<Computed<T>> {
+        self.last.lock().expect("dashboard slot").clone()
+    }
+
+    fn keep(&self, value: T) -> Computed<T> {
+        let c = Computed {
+            at: Instant::now(),
+            computed_at: time::OffsetDateTime::now_utc(),
+            value: Arc::new(value),
+        };
+        *self.last.lock().expect("dashboard slot") = Some(c.clone());
+        c
+    }
+}
+
+/// Values kept for a while (`fresh`) and computed once at a time per key. When one has aged, the
+/// request that notices it starts computing it again in the background and every request
+/// gets the previous value meanwhile (a minute-old figure says so on the page); requests
+/// with nothing to show yet wait for the one computation. Computing on every expiry in each
+/// of sixteen concurrent requests at once was the rejected alternative: they all queued on
+/// the database behind the same grouped queries.
+struct SingleFlight<K, T> {
+    fresh: Duration,
+    slots: LazyLock<Mutex<HashMap<K, Arc<Slot<T>>>>>,
+}
+
+impl<K, T> SingleFlight<K, T>
+where
+    K: std::hash::Hash + Eq,
+    T: Send + Sync + 'static,
+{
+    const fn new(fresh: Duration) -> Self {
+        SingleFlight {
+            fresh,
+            slots: LazyLock::new(|| Mutex::new(HashMap::new())),
+        }
+    }
+
+    fn slot(&self, key: K) -> Arc<Slot<T>> {
+        let mut slots = self.slots.lock().expect("dashboard cache");
+        if slots.len() > 500 {
+            // Forget values nobody asked for in a while, unless being computed.
+            slots.retain(|_, s| {
+                Arc::strong_count(s) > 1 || s.last().is_some_and(|c| c.at.elapsed() < self.fresh * 10)
+            });
+        }
+        Arc::clone(slots.entry(key).or_insert_with(|| {
+            Arc::new(Slot {
+                last: Mutex::new(None),
+                computing: Arc::default(),
+            })
+        }))
+    }
+
+    /// The value of `key`, computed by `compute` when there is none or it has aged.
+    async fn get<F>(&self, key: K, compute: impl FnOnce() -> F) -> AppResult<Computed<T>>
+    where
+        F: Future<Output = AppResult<T>> + Send + 'static,
+    {
+        let slot = self.slot(key);
+        if let Some(last) = slot.last() {
+            if last.at.elapsed() >= self.fresh
+                && let Ok(computing) = Arc::clone(&slot.computing).try_lock_owned()
+            {
+                let work = compute();
+                let slot = Arc::clone(&slot);
+                let fresh = self.fresh;
+                tokio::spawn(async move {
+                    let _computing = computing;
+                    // Another request may have finished computing it since it was read.
+                    if slot.last().is_some_and(|c| c.at.elapsed() < fresh) {
+                        return;
+                    }
+                    match work.await {
+                        Ok(v) => {
+                            slot.keep(v);
+                        }
+                        Err(e) => tracing::warn!(error = %e, "a dashboard could not be computed again"),
+                    }
+                });
+            }
+            return Ok(last);
+        }
+        let _computing = slot.computing.lock().await;
+        if let Some(last) = slot.last() {
+            return Ok(last);
+        }
+        Ok(slot.keep(compute().await?))
+    }
+}
+
+static PERIODS: SingleFlight<App, Period> = SingleFlight::new(FRESH);
+static DASHBOARDS: SingleFlight<Key, Dashboard> = SingleFlight::new(FRESH);
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -77,54 +202,47 @@ fn year(raw: &str) -> Option<i32> {
     raw.trim().parse().ok().filter(|y| (2000..=2100).contains(y))
 }
 
-/// The years and the support indicator: the latest programme's period, reaching back to cover
-/// five years; `from`/`to` when given.
-async fn years(state: &AppState, q: &DashQuery) -> AppResult<(i32, i32, Option<i64>)> {
-    let programmes = state.store.programmes().await?;
-    let latest = programmes.first();
-    let this_year = super::reviews::document::today().year();
-    let (first, last) = latest.map_or((this_year - (MIN_YEARS - 1), this_year), |p| {
-        (p.first_year.min(p.last_year - (MIN_YEARS - 1)), p.last_year)
-    });
-    let support = latest.and_then(|p| p.indicators.iter().find(|i| i.code == "TV").map(|i| i.id));
-    let last = year(&q.to).unwrap_or(last);
-    let first = year(&q.from).unwrap_or(first).min(last);
-    Ok((first.max(last - (MAX_YEARS - 1)), last, support))
+/// The latest programme's period, reaching back to cover five years, and its support
+/// indicator.
+async fn period(state: AppState) -> AppResult<Period> {
+    let latest = state.store.latest_programme_years(SUPPORT_INDICATOR).await?;
+    let this_year = today_date().year();
+    Ok(match latest {
+        Some((first, last, support)) => Period {
+            first: first.min(last - (MIN_YEARS - 1)),
+            last,
+            support,
+        },
+        None => Period {
+            first: this_year - (MIN_YEARS - 1),
+            last: this_year,
+            support: None,
+        },
+    })
 }
 
-async fn computed(state: &AppState, alliance: Option<AllianceId>, q: &DashQuery) -> AppResult<Computed> {
-    let key: Key = (
-        Arc::as_ptr(&state.metrics) as usize,
-        // The start instant tells apart two applications that got the same address in turn.
-        state.started,
-        alliance.map(|a| a.0),
-        year(&q.from),
-        year(&q.to),
-    );
-    if let Some(hit) = CACHE
-        .lock()
-        .expect("dashboard cache")
-        .get(&key)
-        .filter(|c| c.at.elapsed() < FRESH)
-        .cloned()
-    {
-        return Ok(hit);
-    }
-    let (first, last, support) = years(state, q).await?;
-    let dashboard = state.store.dashboard(alliance, first, last, support).await?;
-    let c = Computed {
-        at: Instant::now(),
-        computed_at: time::OffsetDateTime::now_utc(),
-        first,
-        last,
-        dashboard: Arc::new(dashboard),
-    };
-    let mut cache = CACHE.lock().expect("dashboard cache");
-    if cache.len() > 500 {
-        cache.retain(|_, v| v.at.elapsed() < FRESH);
-    }
-    cache.insert(key, c.clone());
-    Ok(c)
+/// The dashboard of an alliance (or all) over the years asked for (`from`/`to`, the
+/// programme's period otherwise), at most [`MAX_YEARS`] of them.
+async fn computed(
+    state: &AppState,
+    alliance: Option<AllianceId>,
+    q: &DashQuery,
+) -> AppResult<(i32, i32, Computed<Dashboard>)> {
+    let app: App = (Arc::as_ptr(&state.metrics) as usize, state.started);
+    let p = *PERIODS.get(app, || period(state.clone())).await?.value;
+    let last = year(&q.to).unwrap_or(p.last);
+    let first = year(&q.from)
+        .unwrap_or(p.first)
+        .min(last)
+        .max(last - (MAX_YEARS - 1));
+    let key: Key = (app, alliance.map(|a| a.0), first, last);
+    let store = state.store.clone();
+    let c = DASHBOARDS
+        .get(key, move || async move {
+            Ok(store.dashboard(alliance, first, last, p.support).await?)
+        })
+        .await?;
+    Ok((first, last, c))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -145,14 +263,6 @@ const TABLES: [&str; 8] = [
 
 fn header(lang: Lang, keys: &[&str]) -> Vec<String> {
     keys.iter().map(|k| lang.t(k)).collect()
-}
-
-fn group_name(lang: Lang, code: &str) -> String {
-    match ProductGroup::by_code(code) {
-        Some(g) if lang == Lang::En => g.name_en.to_string(),
-        Some(g) => g.name_vi.to_string(),
-        None => lang.t("review-group-unknown"),
-    }
 }
 
 fn stars_label(lang: Lang, s: i32) -> String {
@@ -201,7 +311,7 @@ fn table(lang: Lang, name: &str, d: &Dashboard, names: &HashMap<i64, String>) ->
             vec!["dash-col-group", "dash-col-products"],
             d.ocop_groups
                 .iter()
-                .map(|(g, n)| vec![Cell::Text(group_name(lang, g)), Cell::Int(*n)])
+                .map(|(g, n)| vec![Cell::Text(product_group_name(lang, g)), Cell::Int(*n)])
                 .collect(),
         ),
         "ocop_years" => {
@@ -444,13 +554,13 @@ async fn respond(
     ext: &str,
 ) -> AppResult<Response> {
     ctx.require(Action::View, Resource::Dashboard)?;
-    let c = computed(state, alliance.map(|a| a.id), q).await?;
-    let d = &c.dashboard;
+    let (first, last, c) = computed(state, alliance.map(|a| a.id), q).await?;
+    let d = &*c.value;
     if ext == "json" {
         let body = DashboardJson {
             alliance: alliance.map(|a| a.id.0),
-            first_year: c.first,
-            last_year: c.last,
+            first_year: first,
+            last_year: last,
             computed_at: c.computed_at,
             dashboard: d,
         };
@@ -459,8 +569,8 @@ async fn respond(
     let alliances = state.store.alliance_choices().await?;
     let names: HashMap<i64, String> = alliances.iter().map(|a| (a.id.0, a.short_name.clone())).collect();
     let file_base = match alliance {
-        Some(a) => format!("{} {} - {}", Lang::Vi.t("dash-file-name"), a.short_name, c.last),
-        None => format!("{} {}-{}", Lang::Vi.t("dash-file-name"), c.first, c.last),
+        Some(a) => format!("{} {} - {}", Lang::Vi.t("dash-file-name"), a.short_name, last),
+        None => format!("{} {}-{}", Lang::Vi.t("dash-file-name"), first, last),
     };
     match q.format.as_str() {
         "csv" => {
@@ -485,8 +595,8 @@ async fn respond(
             let subtitle = Lang::Vi.t_args(
                 "dash-subtitle",
                 &[
-                    ("first", c.first.to_string()),
-                    ("last", c.last.to_string()),
+                    ("first", first.to_string()),
+                    ("last", last.to_string()),
                     ("at", ctx.datetime(&c.computed_at)),
                 ],
             );
@@ -554,9 +664,9 @@ async fn respond(
         },
         alliance: alliance.map_or_else(String::new, |a| a.id.0.to_string()),
         choices,
-        from: c.first,
-        to: c.last,
-        query: format!("from={}&to={}", c.first, c.last),
+        from: first,
+        to: last,
+        query: format!("from={}&to={}", first, last),
         computed_at: ctx.lang.t_args(
             "dash-computed-at",
             &[("time", format!("{:02}:{:02}", local.hour(), local.minute()))],
@@ -583,6 +693,37 @@ mod tests {
             by_alliance: [(1, 30), (0, 10)].into(),
             ..Default::default()
         }
+    }
+
+    #[tokio::test]
+    async fn a_value_is_computed_once_for_concurrent_requests_and_an_aged_one_served_while_computed_again() {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static CACHE: SingleFlight<u8, u32> = SingleFlight::new(Duration::from_millis(100));
+        static RUNS: AtomicU32 = AtomicU32::new(0);
+        let compute = || async {
+            tokio::time::sleep(Duration::from_millis(30)).await;
+            Ok::<u32, AppError>(RUNS.fetch_add(1, Ordering::SeqCst) + 1)
+        };
+        let value = |c: AppResult<Computed<u32>>| *c.expect("computed").value;
+        let waiting: Vec<_> = (0..16)
+            .map(|_| tokio::spawn(async move { value(CACHE.get(1, compute).await) }))
+            .collect();
+        for w in waiting {
+            assert_eq!(
+                w.await.expect("joined"),
+                1,
+                "every request gets the one computation"
+            );
+        }
+        assert_eq!(RUNS.load(Ordering::SeqCst), 1);
+
+        // Aged: the previous value at once, to every request, while one computes it again.
+        tokio::time::sleep(Duration::from_millis(120)).await;
+        assert_eq!(value(CACHE.get(1, compute).await), 1);
+        assert_eq!(value(CACHE.get(1, compute).await), 1);
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        assert_eq!(value(CACHE.get(1, compute).await), 2);
+        assert_eq!(RUNS.load(Ordering::SeqCst), 2, "computed again once");
     }
 
     #[test]

@@ -20,16 +20,19 @@ use lienket_domain::ocop::ProductGroup;
 use lienket_domain::organisation::OrgKind;
 use lienket_domain::policy::{Action, Resource};
 use lienket_domain::validate::Findings;
-use lienket_office::{ColumnKind, ExportCell, ExportColumn};
+use lienket_office::{ColumnKind, ExportCell};
 use lienket_store::{
     Application, Event, EventFilter, EventListItem, PageRequest, Participation, ShownProduct,
 };
 use serde::Deserialize;
 
+use super::uploads::{put_image, read_upload, remove_stored};
 use super::{
-    date_vn, form_version, html, no_store, pager, province_name, redirect_with_flash, urlencode, vnd,
+    CalendarMonth, date_vn, errors_by_field, export_column, form_notice, form_version, html, iso, no_store,
+    pager, parse_id, province_name, redirect_with_flash, text_cell, urlencode, vnd, workbook,
 };
 use crate::AppState;
+use crate::catalog::today_vn;
 use crate::ctx::RequestCtx;
 use crate::error::{AppError, AppResult};
 
@@ -75,10 +78,6 @@ pub fn upload_routes() -> Router<AppState> {
             "/applications/{id}/attachments",
             post(upload_attachment).layer(limit),
         )
-}
-
-fn parse_id(raw: &str) -> Result<i64, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
 }
 
 fn today_iso() -> String {
@@ -321,9 +320,7 @@ struct CalendarPage<'a> {
 }
 
 fn month_start(raw: &str) -> time::Date {
-    let today = time::OffsetDateTime::now_utc()
-        .to_offset(lienket_domain::event::VIETNAM)
-        .date();
+    let today = today_vn();
     let parsed = raw.split_once('-').and_then(|(y, m)| {
         let y: i32 = y.parse().ok()?;
         let m: u8 = m.parse().ok()?;
@@ -334,78 +331,50 @@ fn month_start(raw: &str) -> time::Date {
         .unwrap_or_else(|| today.replace_day(1).unwrap_or(today))
 }
 
-fn iso(d: time::Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-}
-
 async fn calendar(
     State(state): State<AppState>,
     ctx: RequestCtx,
     Query(q): Query<CalendarQuery>,
 ) -> AppResult<Response> {
-    let first = month_start(&q.month);
-    let last = first
-        .replace_day(first.month().length(first.year()))
-        .unwrap_or(first);
-    let grid_start = first - time::Duration::days(i64::from(first.weekday().number_days_from_monday()));
+    let month = CalendarMonth::new(&ctx, month_start(&q.month));
     let filter = EventFilter {
         public_only: true,
-        from: Some(iso(first)),
-        to: Some(iso(last)),
+        from: Some(iso(month.first)),
+        to: Some(iso(month.last)),
         ..Default::default()
     };
     let events = state
         .store
         .list_events(&filter, PageRequest::new(Some(1), Some(200)))
         .await?;
-    let today = time::OffsetDateTime::now_utc()
-        .to_offset(lienket_domain::event::VIETNAM)
-        .date();
-    let mut weeks = Vec::new();
-    let mut day = grid_start;
-    while day <= last || weeks.len() < 5 {
-        let mut week = Vec::new();
-        for _ in 0..7 {
-            let d = iso(day);
-            week.push(DayCell {
-                day: day.day(),
-                in_month: day.month() == first.month(),
-                today: day == today,
-                events: events
-                    .items
-                    .iter()
-                    .filter(|i| i.event.starts_on <= d && i.event.ends_on >= d)
-                    .map(|i| {
-                        (
-                            i.event.id,
-                            i.event.title.clone(),
-                            i.event.status == EventStatus::Cancelled,
-                        )
-                    })
-                    .collect(),
-            });
-            day = day.next_day().unwrap_or(day);
+    let today = today_vn();
+    let weeks = month.grid(|day, in_month| {
+        let d = iso(day);
+        DayCell {
+            day: day.day(),
+            in_month,
+            today: day == today,
+            events: events
+                .items
+                .iter()
+                .filter(|i| i.event.starts_on <= d && i.event.ends_on >= d)
+                .map(|i| {
+                    (
+                        i.event.id,
+                        i.event.title.clone(),
+                        i.event.status == EventStatus::Cancelled,
+                    )
+                })
+                .collect(),
         }
-        weeks.push(week);
-        if weeks.len() >= 6 {
-            break;
-        }
-    }
+    });
     let names = alliance_names(&state).await?;
     let listed = events.items.iter().map(|i| event_row(&ctx, &names, i)).collect();
-    let prev = first.previous_day().unwrap_or(first);
-    let next = last.next_day().unwrap_or(last);
     let body = CalendarPage {
-        heading: ctx.lang.t_args(
-            "calendar-month",
-            &[
-                ("month", u8::from(first.month()).to_string()),
-                ("year", first.year().to_string()),
-            ],
-        ),
-        prev: format!("{:04}-{:02}", prev.year(), u8::from(prev.month())),
-        next: format!("{:04}-{:02}", next.year(), u8::from(next.month())),
-        weekdays: ctx.t("calendar-weekdays").split(',').map(String::from).collect(),
+        heading: month.heading,
+        prev: month.prev,
+        next: month.next,
+        weekdays: month.weekdays,
         weeks,
         listed,
         ctx: &ctx,
@@ -930,20 +899,6 @@ impl EventFormPage<'_> {
     }
 }
 
-fn errors_by_field(ctx: &RequestCtx, findings: &Findings) -> HashMap<&'static str, String> {
-    let mut out: HashMap<&'static str, String> = HashMap::new();
-    for f in &findings.0 {
-        let text = ctx.lang.finding(f);
-        out.entry(f.field)
-            .and_modify(|e| {
-                e.push(' ');
-                e.push_str(&text);
-            })
-            .or_insert(text);
-    }
-    out
-}
-
 #[allow(clippy::too_many_arguments)]
 async fn event_form_page(
     state: &AppState,
@@ -985,7 +940,7 @@ async fn event_form_page(
         .filter(|a| Some(a.id) != host)
         .map(|a| (a.id.0.to_string(), a.name))
         .collect();
-    let notice = notice.or_else(|| (!findings.is_empty()).then(|| ctx.t("err-form-has-errors")));
+    let notice = form_notice(ctx, findings, notice);
     let page = EventFormPage {
         ctx,
         heading,
@@ -1422,7 +1377,7 @@ async fn apply_page(
         form,
         products,
         errors: errors_by_field(ctx, findings),
-        notice: notice.or_else(|| (!findings.is_empty()).then(|| ctx.t("err-form-has-errors"))),
+        notice: form_notice(ctx, findings, notice),
         ev,
     };
     let mut res = html(&page)?;
@@ -1961,33 +1916,6 @@ async fn passes(
     Ok(no_store(html(&body)?))
 }
 
-/// A column of an export, headed in the user's language.
-fn column(ctx: &RequestCtx, key: &str, kind: ColumnKind, width: f64) -> ExportColumn {
-    ExportColumn {
-        header: ctx.t(key),
-        kind,
-        width,
-    }
-}
-
-/// An XLSX download with a title row, a subtitle and one sheet.
-fn workbook(
-    title: &str,
-    subtitle: &str,
-    sheet: &str,
-    columns: &[ExportColumn],
-    rows: &[Vec<ExportCell>],
-    file_name: &str,
-) -> AppResult<Response> {
-    let bytes = lienket_office::write_xlsx(title, subtitle, sheet, columns, rows)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("export: {e:?}")))?;
-    super::attachment(
-        file_name,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        bytes,
-    )
-}
-
 #[derive(Deserialize, Default)]
 struct ExportQuery {
     /// `1`: every application sent, not only the approved exhibitors.
@@ -2024,7 +1952,7 @@ async fn export_exhibitors(
         )
     });
     let labels = product_labels(&state, apps.iter().flat_map(|a| a.products.clone()).collect()).await?;
-    let col = |key: &str, kind: ColumnKind, width: f64| column(&ctx, key, kind, width);
+    let col = |key: &str, kind: ColumnKind, width: f64| export_column(&ctx, key, kind, width);
     let columns = vec![
         col("col-stt", ColumnKind::Integer, 6.0),
         col("col-organisation", ColumnKind::Text, 40.0),
@@ -2043,13 +1971,6 @@ async fn export_exhibitors(
         col("col-contracts", ColumnKind::Integer, 10.0),
         col("col-buyers", ColumnKind::Integer, 10.0),
     ];
-    let text = |s: String| {
-        if s.is_empty() {
-            ExportCell::Empty
-        } else {
-            ExportCell::Text(s)
-        }
-    };
     let rows: Vec<Vec<ExportCell>> = apps
         .iter()
         .enumerate()
@@ -2057,26 +1978,28 @@ async fn export_exhibitors(
             vec![
                 ExportCell::Integer(i as i64 + 1),
                 ExportCell::Text(a.organisation_name.clone()),
-                text(OrgKind::parse(&a.organisation_kind).map_or(String::new(), |k| ctx.t(k.label_key()))),
-                text(
+                text_cell(
+                    OrgKind::parse(&a.organisation_kind).map_or(String::new(), |k| ctx.t(k.label_key())),
+                ),
+                text_cell(
                     a.organisation_province
                         .as_deref()
                         .map(province_name)
                         .unwrap_or_default(),
                 ),
-                text(
+                text_cell(
                     a.organisation_alliance
                         .and_then(|x| names.get(&x).cloned())
                         .unwrap_or_default(),
                 ),
-                text(
+                text_cell(
                     ev.booth_type(a.booth_type_id)
                         .map(|b| b.name.clone())
                         .unwrap_or_default(),
                 ),
                 ExportCell::Integer(i64::from(a.booth_count)),
-                text(a.booths.join(", ")),
-                text(
+                text_cell(a.booths.join(", ")),
+                text_cell(
                     a.products
                         .iter()
                         .filter_map(|p| labels.get(p).map(|l| l.1.clone()))
@@ -2086,7 +2009,7 @@ async fn export_exhibitors(
                 ExportCell::Text(a.contact_name.clone()),
                 ExportCell::Text(lienket_domain::validate::phone_display(&a.contact_phone)),
                 ExportCell::Text(ctx.t(a.state.label_key())),
-                text(a.checked_in_at.map(|t| ctx.datetime(&t)).unwrap_or_default()),
+                text_cell(a.checked_in_at.map(|t| ctx.datetime(&t)).unwrap_or_default()),
                 a.outcome
                     .map_or(ExportCell::Empty, |o| ExportCell::Money(o.sales)),
                 a.outcome
@@ -2418,29 +2341,6 @@ async fn save_outcome(
 // Images of an event, attachments of an application
 // ---------------------------------------------------------------------------------------------
 
-/// Reads the one file field of an upload form: its name as uploaded and its bytes.
-async fn read_upload(multipart: &mut Multipart, field_name: &str) -> AppResult<Option<(String, Vec<u8>)>> {
-    let mut out = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| AppError::PayloadTooLarge)?
-    {
-        if field.name() == Some(field_name) {
-            let name = field.file_name().unwrap_or("tep").to_string();
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|_| AppError::PayloadTooLarge)?
-                .to_vec();
-            if !bytes.is_empty() {
-                out = Some((name, bytes));
-            }
-        }
-    }
-    Ok(out)
-}
-
 async fn upload_image(
     State(state): State<AppState>,
     ctx: RequestCtx,
@@ -2456,15 +2356,8 @@ async fn upload_image(
         return Err(AppError::Refused("image-error-missing"));
     };
     let size = bytes.len() as i64;
-    let (original, processed) = tokio::task::spawn_blocking(move || {
-        let processed =
-            lienket_office::image::process(&bytes, &lienket_office::image::ImageLimits::default());
-        (bytes, processed)
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.into()))?;
-    let img = match processed {
-        Ok(i) => i,
+    let (original, img) = match super::uploads::process_image(bytes).await? {
+        Ok(x) => x,
         Err(e) => {
             let msg = ctx.lang.t_args(e.key(), &e.args());
             return Ok(super::error_page(
@@ -2475,29 +2368,22 @@ async fn upload_image(
             ));
         }
     };
-    let stem = format!("events/{}/{}", ev.id, uuid::Uuid::new_v4().simple());
+    let stored = put_image(&state, &format!("events/{}", ev.id), original, img).await?;
     let file = lienket_store::EventFile {
         id: 0,
         event_id: ev.id,
         application_id: None,
         file_name: name,
-        content_type: img.original_kind.mime().to_string(),
-        object_key: format!("{stem}-original.{}", img.original_kind.extension()),
-        display_key: Some(format!("{stem}-display.jpg")),
-        thumb_key: Some(format!("{stem}-thumb.jpg")),
+        content_type: stored.kind.mime().to_string(),
+        object_key: stored.original_key,
+        display_key: Some(stored.display_key),
+        thumb_key: Some(stored.thumb_key),
         size,
         actor_name: String::new(),
         created_at: time::OffsetDateTime::now_utc(),
     };
-    state.objects.put(&file.object_key, original).await?;
-    if let Some(k) = &file.display_key {
-        state.objects.put(k, img.display).await?;
-    }
-    if let Some(k) = &file.thumb_key {
-        state.objects.put(k, img.thumb).await?;
-    }
     if let Err(e) = state.store.add_event_file(&ctx.actor(), &file).await {
-        remove_objects(&state, &file).await;
+        remove_stored(&state, &file).await;
         return Err(e.into());
     }
     Ok(redirect_with_flash(
@@ -2505,18 +2391,6 @@ async fn upload_image(
         &format!("/events/{}", ev.id),
         "flash-file-added",
     ))
-}
-
-/// Removes a file's bytes; a failure leaves an orphan, never a broken record.
-async fn remove_objects(state: &AppState, f: &lienket_store::EventFile) {
-    for key in [Some(&f.object_key), f.display_key.as_ref(), f.thumb_key.as_ref()]
-        .into_iter()
-        .flatten()
-    {
-        if let Err(e) = state.objects.delete(key).await {
-            tracing::warn!(error = %e, key, "a stored file could not be removed");
-        }
-    }
 }
 
 async fn delete_image(
@@ -2531,7 +2405,7 @@ async fn delete_image(
         return Err(AppError::NotFound);
     }
     let gone = state.store.delete_event_file(&ctx.actor(), f.id).await?;
-    remove_objects(&state, &gone).await;
+    remove_stored(&state, &gone).await;
     Ok(redirect_with_flash(
         &ctx,
         &format!("/events/{}", ev.id),
@@ -2562,14 +2436,6 @@ async fn attachment_editor(state: &AppState, ctx: &RequestCtx, raw: &str) -> App
     Ok((app, ev))
 }
 
-/// Attachments accepted: PDF or an image, decided by content.
-fn attachment_type(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
-    if bytes.starts_with(b"%PDF-") {
-        return Some(("application/pdf", "pdf"));
-    }
-    lienket_office::image::sniff(bytes).map(|k| (k.mime(), k.extension()))
-}
-
 async fn upload_attachment(
     State(state): State<AppState>,
     ctx: RequestCtx,
@@ -2580,7 +2446,8 @@ async fn upload_attachment(
     let Some((name, bytes)) = read_upload(&mut multipart, "file").await? else {
         return Err(AppError::Refused("err-attachment-missing"));
     };
-    let Some((content_type, ext)) = attachment_type(&bytes) else {
+    // Attachments accepted: PDF or an image, decided by content.
+    let Some((content_type, ext)) = super::uploads::pdf_or_image_type(&bytes) else {
         return Err(AppError::Refused("err-attachment-type"));
     };
     let file = lienket_store::EventFile {
@@ -2598,7 +2465,7 @@ async fn upload_attachment(
     };
     state.objects.put(&file.object_key, bytes).await?;
     if let Err(e) = state.store.add_event_file(&ctx.actor(), &file).await {
-        remove_objects(&state, &file).await;
+        remove_stored(&state, &file).await;
         return Err(e.into());
     }
     Ok(redirect_with_flash(
@@ -2633,7 +2500,7 @@ async fn delete_attachment(
         return Err(AppError::NotFound);
     }
     let gone = state.store.delete_event_file(&ctx.actor(), f.id).await?;
-    remove_objects(&state, &gone).await;
+    remove_stored(&state, &gone).await;
     Ok(redirect_with_flash(
         &ctx,
         &format!("/events/{}/apply", ev.id),
@@ -2720,7 +2587,7 @@ async fn export_booths(
         .store
         .event_applications(ev.id, Some(ApplicationState::Approved))
         .await?;
-    let col = |key: &str, kind: ColumnKind, width: f64| column(&ctx, key, kind, width);
+    let col = |key: &str, kind: ColumnKind, width: f64| export_column(&ctx, key, kind, width);
     let columns = vec![
         col("col-booth-number", ColumnKind::Text, 12.0),
         col("col-booth-type", ColumnKind::Text, 20.0),
@@ -2788,7 +2655,7 @@ async fn export_participation(
     let ev = visible_event(&state, &ctx, &id).await?;
     let names = alliance_names(&state).await?;
     let p = state.store.participation(ev.id).await?;
-    let col = |key: &str, kind: ColumnKind, width: f64| column(&ctx, key, kind, width);
+    let col = |key: &str, kind: ColumnKind, width: f64| export_column(&ctx, key, kind, width);
     let columns = vec![
         col("col-breakdown", ColumnKind::Text, 28.0),
         col("col-name", ColumnKind::Text, 44.0),

@@ -16,6 +16,7 @@ pub(crate) mod products;
 mod programmes;
 mod reports;
 mod reviews;
+mod uploads;
 mod users;
 
 pub(crate) use events::{
@@ -23,8 +24,10 @@ pub(crate) use events::{
     check_event as events_check_event, venue_place as events_venue_place,
 };
 pub(crate) use imports::{attachment, import_status_key};
-pub(crate) use programmes::activity_refusal_field;
+pub(crate) use programmes::{activity_refusal_field, parse_activity};
 pub(crate) use users::check_scope;
+
+use std::collections::HashMap;
 
 use askama::Template;
 use axum::Router;
@@ -32,11 +35,12 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use lienket_domain::role::Role;
 use lienket_domain::validate::Findings;
+use lienket_office::{ColumnKind, ExportCell, ExportColumn};
 use lienket_store::ChangeEntry;
 
 use crate::AppState;
 use crate::ctx::{FLASH_COOKIE, RequestCtx, set_cookie};
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 
 /// Every page route.
 pub fn routes() -> Router<AppState> {
@@ -392,4 +396,144 @@ pub fn star_str(n: &u8) -> String {
 /// OCOP points from tenths: "82,5".
 pub fn points(tenths: &u16) -> String {
     lienket_domain::ocop::format_points(*tenths)
+}
+
+/// A record id from the path; anything else (not a number, zero, negative) is a page that does
+/// not exist.
+pub(crate) fn parse_id(raw: &str) -> AppResult<i64> {
+    raw.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or(AppError::NotFound)
+}
+
+/// `YYYY-MM-DD` of a day, as the store keeps dates.
+pub(crate) fn iso(d: time::Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+/// Findings by field, each field's messages joined, in the user's language.
+pub(crate) fn errors_by_field(ctx: &RequestCtx, findings: &Findings) -> HashMap<&'static str, String> {
+    let mut out: HashMap<&'static str, String> = HashMap::new();
+    for f in &findings.0 {
+        let text = ctx.lang.finding(f);
+        out.entry(f.field)
+            .and_modify(|e| {
+                e.push(' ');
+                e.push_str(&text);
+            })
+            .or_insert(text);
+    }
+    out
+}
+
+/// The notice above a form shown again: the one given (someone else saved first), or "see the
+/// messages below" when there are findings.
+pub(crate) fn form_notice(ctx: &RequestCtx, findings: &Findings, notice: Option<String>) -> Option<String> {
+    notice.or_else(|| (!findings.is_empty()).then(|| ctx.t("err-form-has-errors")))
+}
+
+/// A column of an export, headed in the user's language.
+pub(crate) fn export_column(ctx: &RequestCtx, key: &str, kind: ColumnKind, width: f64) -> ExportColumn {
+    ExportColumn {
+        header: ctx.t(key),
+        kind,
+        width,
+    }
+}
+
+/// A text cell of an export; an empty text is an empty cell.
+pub(crate) fn text_cell(s: String) -> ExportCell {
+    if s.is_empty() {
+        ExportCell::Empty
+    } else {
+        ExportCell::Text(s)
+    }
+}
+
+/// An XLSX download with a title row, a subtitle and one sheet.
+pub(crate) fn workbook(
+    title: &str,
+    subtitle: &str,
+    sheet: &str,
+    columns: &[ExportColumn],
+    rows: &[Vec<ExportCell>],
+    file_name: &str,
+) -> AppResult<Response> {
+    let bytes = lienket_office::write_xlsx(title, subtitle, sheet, columns, rows)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("export: {e:?}")))?;
+    attachment(
+        file_name,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        bytes,
+    )
+}
+
+/// A month of a calendar page (events, programme activities).
+pub(crate) struct CalendarMonth {
+    /// Its first day.
+    pub first: time::Date,
+    /// Its last day.
+    pub last: time::Date,
+    /// "Tháng 6 năm 2024".
+    pub heading: String,
+    /// `YYYY-MM` of the month before.
+    pub prev: String,
+    /// `YYYY-MM` of the month after.
+    pub next: String,
+    /// Names of the days of the week, Monday first.
+    pub weekdays: Vec<String>,
+    /// Its days by week, from the Monday before its first day: five or six weeks.
+    weeks: Vec<Vec<time::Date>>,
+}
+
+impl CalendarMonth {
+    /// The month whose first day is `first`.
+    pub(crate) fn new(ctx: &RequestCtx, first: time::Date) -> CalendarMonth {
+        let last = first
+            .replace_day(first.month().length(first.year()))
+            .unwrap_or(first);
+        let mut weeks = Vec::new();
+        let mut day = first - time::Duration::days(i64::from(first.weekday().number_days_from_monday()));
+        while (day <= last || weeks.len() < 5) && weeks.len() < 6 {
+            let mut week = Vec::with_capacity(7);
+            for _ in 0..7 {
+                week.push(day);
+                day = day.next_day().unwrap_or(day);
+            }
+            weeks.push(week);
+        }
+        let prev = first.previous_day().unwrap_or(first);
+        let next = last.next_day().unwrap_or(last);
+        let month = |d: time::Date| format!("{:04}-{:02}", d.year(), u8::from(d.month()));
+        CalendarMonth {
+            heading: ctx.lang.t_args(
+                "calendar-month",
+                &[
+                    ("month", u8::from(first.month()).to_string()),
+                    ("year", first.year().to_string()),
+                ],
+            ),
+            prev: month(prev),
+            next: month(next),
+            weekdays: ctx.t("calendar-weekdays").split(',').map(String::from).collect(),
+            weeks,
+            first,
+            last,
+        }
+    }
+
+    /// The cells of the grid, by week: `cell` makes the cell of each day, told whether the day
+    /// is in this month.
+    pub(crate) fn grid<C>(&self, mut cell: impl FnMut(time::Date, bool) -> C) -> Vec<Vec<C>> {
+        self.weeks
+            .iter()
+            .map(|week| {
+                week.iter()
+                    .map(|&day| cell(day, day.month() == self.first.month()))
+                    .collect()
+            })
+            .collect()
+    }
 }

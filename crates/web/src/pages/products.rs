@@ -609,10 +609,7 @@ pub fn to_certification(d: &CertificationDraft) -> CertificationInput {
 
 /// Certificate documents accepted: PDF or an image, decided by content.
 fn certificate_type(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"%PDF-") {
-        return Some("application/pdf");
-    }
-    lienket_office::image::sniff(bytes).map(|k| k.mime())
+    super::uploads::pdf_or_image_type(bytes).map(|(mime, _)| mime)
 }
 
 /// Today as the domain's date type.
@@ -771,21 +768,7 @@ async fn upload_image(
     mut multipart: Multipart,
 ) -> AppResult<Response> {
     let (p, org) = load(&state, &ctx, &id, Action::Update).await?;
-    let mut bytes = Vec::new();
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| AppError::PayloadTooLarge)?
-    {
-        if field.name() == Some("image") {
-            bytes = field
-                .bytes()
-                .await
-                .map_err(|_| AppError::PayloadTooLarge)?
-                .to_vec();
-        }
-    }
-    if bytes.is_empty() {
+    let Some((_, bytes)) = super::uploads::read_upload(&mut multipart, "image").await? else {
         let msg = ctx.t("image-error-missing");
         return show_problem(
             &state,
@@ -796,18 +779,9 @@ async fn upload_image(
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    }
-    // The upload moves into the worker and comes back with its renditions: no copy of up to
-    // 10 MB per request.
-    let (original, processed) = tokio::task::spawn_blocking(move || {
-        let processed =
-            lienket_office::image::process(&bytes, &lienket_office::image::ImageLimits::default());
-        (bytes, processed)
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.into()))?;
-    let img = match processed {
-        Ok(i) => i,
+    };
+    let (original, img) = match super::uploads::process_image(bytes).await? {
+        Ok(x) => x,
         Err(e) => {
             let msg = ctx.lang.t_args(e.key(), &e.args());
             return show_problem(
@@ -821,22 +795,22 @@ async fn upload_image(
             .await;
         }
     };
-    let stem = format!("products/{}/{}", p.id, uuid::Uuid::new_v4().simple());
+    let stored = super::uploads::put_image(&state, &format!("products/{}", p.id), original, img).await?;
     let record = ProductImage {
         id: 0,
         product_id: p.id,
         position: 0,
-        original_key: format!("{stem}-original.{}", img.original_kind.extension()),
-        original_type: img.original_kind.mime().to_string(),
-        display_key: format!("{stem}-display.jpg"),
-        thumb_key: format!("{stem}-thumb.jpg"),
-        width: i32::try_from(img.width).unwrap_or(i32::MAX),
-        height: i32::try_from(img.height).unwrap_or(i32::MAX),
+        original_type: stored.kind.mime().to_string(),
+        width: i32::try_from(stored.width).unwrap_or(i32::MAX),
+        height: i32::try_from(stored.height).unwrap_or(i32::MAX),
+        original_key: stored.original_key,
+        display_key: stored.display_key,
+        thumb_key: stored.thumb_key,
     };
-    state.objects.put(&record.original_key, original).await?;
-    state.objects.put(&record.display_key, img.display).await?;
-    state.objects.put(&record.thumb_key, img.thumb).await?;
-    state.store.add_product_image(&ctx.actor(), p.id, &record).await?;
+    if let Err(e) = state.store.add_product_image(&ctx.actor(), p.id, &record).await {
+        super::uploads::remove_stored(&state, &record).await;
+        return Err(e.into());
+    }
     Ok(back(&ctx, p.id, "flash-image-added"))
 }
 
@@ -848,11 +822,7 @@ async fn delete_image(
     let (p, _) = load(&state, &ctx, &id, Action::Update).await?;
     let iid: i64 = iid.parse().map_err(|_| AppError::NotFound)?;
     let gone = state.store.delete_product_image(&ctx.actor(), p.id, iid).await?;
-    for key in [&gone.original_key, &gone.display_key, &gone.thumb_key] {
-        if let Err(e) = state.objects.delete(key).await {
-            tracing::warn!(error = %e, key, "an image file could not be removed");
-        }
-    }
+    super::uploads::remove_stored(&state, &gone).await;
     Ok(back(&ctx, p.id, "flash-saved"))
 }
 

@@ -13,7 +13,7 @@
 
 mod activities;
 mod activity;
-pub(crate) use activity::refusal_field as activity_refusal_field;
+pub(crate) use activity::{parse_activity, refusal_field as activity_refusal_field};
 mod files;
 mod plan;
 
@@ -31,10 +31,10 @@ use lienket_domain::programme::{ActivityState, ProgrammeDraft, ProgrammeForm};
 use lienket_domain::validate::Findings;
 use lienket_store::{Activity, ActivityFilter, Alliance, PageRequest, Programme, StoreError};
 
-use super::{date_vn, html, no_store, redirect_with_flash};
+use super::{date_vn, errors_by_field, form_notice, html, no_store, parse_id, redirect_with_flash};
 use crate::AppState;
 use crate::ctx::RequestCtx;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 
 /// The programme pages.
 pub fn routes() -> Router<AppState> {
@@ -59,27 +59,6 @@ pub fn upload_routes() -> Router<AppState> {
 // ---------------------------------------------------------------------------------------------
 // Shared by the submodules
 // ---------------------------------------------------------------------------------------------
-
-/// A record id from the path; anything else is a page that does not exist.
-fn parse_id(raw: &str) -> AppResult<i64> {
-    raw.trim()
-        .parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or(AppError::NotFound)
-}
-
-/// Today in Vietnam.
-fn today() -> time::Date {
-    time::OffsetDateTime::now_utc()
-        .to_offset(lienket_domain::event::VIETNAM)
-        .date()
-}
-
-/// `YYYY-MM-DD` of a day.
-fn iso(d: time::Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-}
 
 /// "2023 – 2025".
 fn period_text(p: &Programme) -> String {
@@ -148,33 +127,84 @@ async fn programme_for(
     Ok(p)
 }
 
-/// Findings by field, each field's messages joined, in the user's language.
-fn field_errors(ctx: &RequestCtx, findings: &Findings) -> HashMap<&'static str, String> {
-    let mut out: HashMap<&'static str, String> = HashMap::new();
-    for f in &findings.0 {
-        let text = ctx.lang.finding(f);
-        out.entry(f.field)
-            .and_modify(|e| {
-                e.push(' ');
-                e.push_str(&text);
-            })
-            .or_insert(text);
+/// What a form shows besides the values typed: the findings of what was posted, and whether
+/// someone else saved first. It decides the status: 409 after a conflict, 422 with findings,
+/// 200 as first opened.
+#[derive(Default)]
+struct FormState {
+    findings: Findings,
+    conflict: bool,
+}
+
+impl FormState {
+    /// A form shown again with findings beside its fields.
+    fn invalid(findings: Findings) -> FormState {
+        FormState {
+            findings,
+            conflict: false,
+        }
     }
-    out
+
+    /// A form shown again with one finding.
+    fn finding(field: &'static str, key: &'static str) -> FormState {
+        let mut findings = Findings::default();
+        findings.add(field, key);
+        FormState::invalid(findings)
+    }
+
+    /// A form shown again after someone else saved first: what was typed is kept, with a notice.
+    fn conflict() -> FormState {
+        FormState {
+            findings: Findings::default(),
+            conflict: true,
+        }
+    }
+
+    /// A save the store turned down, as the form shows it: someone else saved first, or a
+    /// refusal beside the field `field_of` names. Other errors pass on.
+    fn refused(e: StoreError, field_of: fn(&str) -> &'static str) -> AppResult<FormState> {
+        match e {
+            StoreError::Conflict => Ok(FormState::conflict()),
+            StoreError::Refused(key) => Ok(FormState::finding(field_of(key), key)),
+            e => Err(e.into()),
+        }
+    }
+
+    /// The messages beside the fields, by field.
+    fn errors(&self, ctx: &RequestCtx) -> HashMap<&'static str, String> {
+        errors_by_field(ctx, &self.findings)
+    }
+
+    /// The notice above the form.
+    fn notice(&self, ctx: &RequestCtx) -> Option<String> {
+        let conflict = self.conflict.then(|| ctx.t("err-conflict"));
+        form_notice(ctx, &self.findings, conflict)
+    }
+
+    fn status(&self) -> StatusCode {
+        if self.conflict {
+            StatusCode::CONFLICT
+        } else if self.findings.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+    }
 }
 
-/// The notice above a form shown again: someone else's save, or "see the messages".
-fn form_notice(ctx: &RequestCtx, findings: &Findings, notice: Option<String>) -> Option<String> {
-    notice.or_else(|| (!findings.is_empty()).then(|| ctx.t("err-form-has-errors")))
+/// The status of a page shown with a refused upload above it (422), or without one (200).
+fn problem_status(problem: Option<&String>) -> StatusCode {
+    match problem {
+        Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        None => StatusCode::OK,
+    }
 }
 
-/// How many activities of a programme match a filter.
-async fn count(state: &AppState, programme_id: i64, filter: &ActivityFilter) -> AppResult<u64> {
-    Ok(state
-        .store
-        .list_activities(programme_id, filter, PageRequest::new(Some(1), Some(1)), true)
-        .await?
-        .total)
+/// A page with its status, never cached.
+fn respond<T: Template>(page: &T, status: StatusCode) -> AppResult<Response> {
+    let mut res = html(page)?;
+    *res.status_mut() = status;
+    Ok(no_store(res))
 }
 
 /// Every activity of a programme that matches a filter, in date order (`ascending`) or newest
@@ -332,16 +362,13 @@ impl Target {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn programme_form_page(
     state: &AppState,
     ctx: &RequestCtx,
     target: Target,
     version: i32,
     form: ProgrammeForm,
-    findings: &Findings,
-    notice: Option<String>,
-    status: StatusCode,
+    shown: FormState,
 ) -> AppResult<Response> {
     let alliances = alliances(state)
         .await?
@@ -356,16 +383,10 @@ async fn programme_form_page(
         version,
         form,
         alliances,
-        errors: field_errors(ctx, findings),
-        notice: form_notice(ctx, findings, notice),
+        errors: shown.errors(ctx),
+        notice: shown.notice(ctx),
     };
-    let mut res = html(&page)?;
-    *res.status_mut() = if findings.is_empty() {
-        status
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok(no_store(res))
+    respond(&page, shown.status())
 }
 
 fn read_programme_form(posted: &Posted) -> ProgrammeForm {
@@ -437,24 +458,14 @@ fn programme_refusal_field(key: &str) -> &'static str {
 
 async fn new_form(State(state): State<AppState>, ctx: RequestCtx) -> AppResult<Response> {
     ctx.require(Action::Create, Resource::Programme { signatories: &[] })?;
-    let year = today().year().to_string();
+    let year = crate::catalog::today_vn().year().to_string();
     let form = ProgrammeForm {
         first_year: year.clone(),
         last_year: year,
         ..Default::default()
     };
     let target = Target::new(&ctx, None);
-    programme_form_page(
-        &state,
-        &ctx,
-        target,
-        0,
-        form,
-        &Findings::default(),
-        None,
-        StatusCode::OK,
-    )
-    .await
+    programme_form_page(&state, &ctx, target, 0, form, FormState::default()).await
 }
 
 async fn create(
@@ -464,14 +475,14 @@ async fn create(
 ) -> AppResult<Response> {
     ctx.require(Action::Create, Resource::Programme { signatories: &[] })?;
     let form = read_programme_form(&Posted(pairs));
-    let again = |form, findings: Findings| {
+    let again = |form, shown: FormState| {
         let target = Target::new(&ctx, None);
         let (state, ctx) = (&state, &ctx);
-        async move { programme_form_page(state, ctx, target, 0, form, &findings, None, StatusCode::OK).await }
+        async move { programme_form_page(state, ctx, target, 0, form, shown).await }
     };
     let draft = match check_programme(&state, &form).await? {
         Ok(d) => d,
-        Err(findings) => return again(form, findings).await,
+        Err(findings) => return again(form, FormState::invalid(findings)).await,
     };
     match state.store.create_programme(&ctx.actor(), &draft).await {
         Ok(p) => Ok(redirect_with_flash(
@@ -480,9 +491,7 @@ async fn create(
             "flash-programme-created",
         )),
         Err(StoreError::Duplicate(_)) => {
-            let mut f = Findings::default();
-            f.add("name", "err-programme-name-taken");
-            again(form, f).await
+            again(form, FormState::finding("name", "err-programme-name-taken")).await
         }
         Err(e) => Err(e.into()),
     }
@@ -496,17 +505,7 @@ async fn edit_form(
     let p = programme_for(&state, &ctx, &id, Action::Create).await?;
     let target = Target::new(&ctx, Some(p.id));
     let form = programme_form_of(&p);
-    programme_form_page(
-        &state,
-        &ctx,
-        target,
-        p.version,
-        form,
-        &Findings::default(),
-        None,
-        StatusCode::OK,
-    )
-    .await
+    programme_form_page(&state, &ctx, target, p.version, form, FormState::default()).await
 }
 
 async fn update(
@@ -518,14 +517,14 @@ async fn update(
     let p = programme_for(&state, &ctx, &id, Action::Create).await?;
     let posted = Posted(pairs);
     let (form, version) = (read_programme_form(&posted), posted.version());
-    let again = |form, findings: Findings, notice: Option<String>, version: i32, status: StatusCode| {
+    let again = |form, shown: FormState, version: i32| {
         let target = Target::new(&ctx, Some(p.id));
         let (state, ctx) = (&state, &ctx);
-        async move { programme_form_page(state, ctx, target, version, form, &findings, notice, status).await }
+        async move { programme_form_page(state, ctx, target, version, form, shown).await }
     };
     let draft = match check_programme(&state, &form).await? {
         Ok(d) => d,
-        Err(findings) => return again(form, findings, None, version, StatusCode::OK).await,
+        Err(findings) => return again(form, FormState::invalid(findings), version).await,
     };
     match state
         .store
@@ -537,30 +536,21 @@ async fn update(
             &format!("/programmes/{}", saved.id),
             "flash-programme-saved",
         )),
-        Err(StoreError::Conflict) => {
-            // Keep what was typed; the next save is made from the version now stored.
-            let current = state.store.get_programme(p.id).await?;
-            let notice = Some(ctx.t("err-conflict"));
-            again(
-                form,
-                Findings::default(),
-                notice,
-                current.version,
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
         Err(StoreError::Duplicate(_)) => {
-            let mut f = Findings::default();
-            f.add("name", "err-programme-name-taken");
-            again(form, f, None, version, StatusCode::OK).await
+            let shown = FormState::finding("name", "err-programme-name-taken");
+            again(form, shown, version).await
         }
-        Err(StoreError::Refused(key)) => {
-            let mut f = Findings::default();
-            f.add(programme_refusal_field(key), key);
-            again(form, f, None, version, StatusCode::OK).await
+        Err(e) => {
+            let shown = FormState::refused(e, programme_refusal_field)?;
+            // What was typed is kept; after a conflict the next save is made from the version
+            // now stored.
+            let version = if shown.conflict {
+                state.store.get_programme(p.id).await?.version
+            } else {
+                version
+            };
+            again(form, shown, version).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -616,39 +606,34 @@ async fn programme_page(
     p: Programme,
     problem: Option<String>,
 ) -> AppResult<Response> {
-    let refused = problem.is_some();
+    let status = problem_status(problem.as_ref());
     let names = short_names(&alliances(state).await?);
-    let mut areas = Vec::with_capacity(p.areas.len());
-    for a in &p.areas {
-        let filter = ActivityFilter {
-            area: Some(a.id),
-            state: Some(ActivityState::Done),
-            ..Default::default()
-        };
-        areas.push(AreaRow {
+    let counts = state.store.activity_counts(p.id).await?;
+    let areas = p
+        .areas
+        .iter()
+        .map(|a| AreaRow {
             id: a.id,
             number: a.number,
             name: a.name.clone(),
-            done: count(state, p.id, &filter).await?,
-        });
-    }
-    let mut plans = Vec::new();
-    for year in p.years() {
-        let of = |s: ActivityState| ActivityFilter {
-            year: Some(year),
-            state: Some(s),
-            ..Default::default()
-        };
-        let plan = p.plan(year);
-        plans.push(PlanRow {
-            year,
-            host: plan.map(|x| names.get(&x.host_alliance_id).cloned().unwrap_or_default()),
-            goals: plan.and_then(|x| x.goals.clone()),
-            planned: count(state, p.id, &of(ActivityState::Planned)).await?,
-            done: count(state, p.id, &of(ActivityState::Done)).await?,
-            cancelled: count(state, p.id, &of(ActivityState::Cancelled)).await?,
-        });
-    }
+            done: counts.in_area(a.id, ActivityState::Done),
+        })
+        .collect();
+    let plans = p
+        .years()
+        .into_iter()
+        .map(|year| {
+            let plan = p.plan(year);
+            PlanRow {
+                year,
+                host: plan.map(|x| names.get(&x.host_alliance_id).cloned().unwrap_or_default()),
+                goals: plan.and_then(|x| x.goals.clone()),
+                planned: counts.in_year(year, ActivityState::Planned),
+                done: counts.in_year(year, ActivityState::Done),
+                cancelled: counts.in_year(year, ActivityState::Cancelled),
+            }
+        })
+        .collect();
     let page = ProgrammePage {
         ctx,
         period: period_text(&p),
@@ -672,9 +657,5 @@ async fn programme_page(
         problem,
         p,
     };
-    let mut res = html(&page)?;
-    if refused {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(no_store(res))
+    respond(&page, status)
 }

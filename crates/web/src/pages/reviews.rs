@@ -35,6 +35,7 @@ use serde::{Deserialize, Serialize};
 
 use self::document::{Source, area_key};
 use self::output::WebPart;
+use super::products::today_date;
 use super::{date_vn, html, no_store, redirect_with_flash};
 use crate::AppState;
 use crate::ctx::RequestCtx;
@@ -79,7 +80,7 @@ fn year_of(p: &Programme, raw: &str) -> AppResult<i32> {
 
 /// The year to show when none is asked for: this year, kept inside the programme.
 fn default_year(p: &Programme) -> i32 {
-    document::today().year().clamp(p.first_year, p.last_year)
+    today_date().year().clamp(p.first_year, p.last_year)
 }
 
 /// The alliance of a query (`?alliance=3`): none when blank, not found when unknown.
@@ -119,61 +120,99 @@ struct ScopeQuery {
     alliance: String,
 }
 
-/// Everything a review is made of, loaded once.
-struct Loaded {
+/// A review the caller may act on: programme, year, scope and the saved text, without its
+/// figures (a post that does not validate, or is refused, does not need them).
+struct Opened {
     programme: Programme,
     year: i32,
     scope: Option<AllianceId>,
     alliances: Vec<Alliance>,
-    figures: ReviewFigures,
     saved: Option<lienket_store::SavedReview>,
+}
+
+/// A review with the figures of its year.
+struct Loaded {
+    review: Opened,
+    figures: ReviewFigures,
+}
+
+impl Opened {
+    /// The figures of the year: a dozen grouped queries over two years, read only where the
+    /// text is printed or compared with its defaults.
+    async fn with_figures(self, state: &AppState) -> AppResult<Loaded> {
+        let figures = state.store.review_figures(&self.programme, self.year).await?;
+        Ok(Loaded {
+            review: self,
+            figures,
+        })
+    }
+
+    /// The query naming the alliance of its own review (`?alliance=3`), empty for the whole
+    /// programme's.
+    fn query(&self) -> String {
+        self.scope
+            .map_or_else(String::new, |a| format!("?alliance={}", a.0))
+    }
+
+    /// The address of the review followed by `tail` (`/edit`), with its query.
+    fn address(&self, tail: &str) -> String {
+        format!(
+            "/programmes/{}/reviews/{}{tail}{}",
+            self.programme.id,
+            self.year,
+            self.query()
+        )
+    }
 }
 
 impl Loaded {
     fn source(&self, lang: Lang) -> Source<'_> {
         Source {
             lang,
-            programme: &self.programme,
-            year: self.year,
-            scope: self.scope,
+            programme: &self.review.programme,
+            year: self.review.year,
+            scope: self.review.scope,
             figures: &self.figures,
-            alliances: &self.alliances,
+            alliances: &self.review.alliances,
         }
     }
 
     fn scope_alliance(&self) -> Option<&Alliance> {
-        self.scope.and_then(|s| self.alliances.iter().find(|a| a.id == s))
+        let r = &self.review;
+        r.scope.and_then(|s| r.alliances.iter().find(|a| a.id == s))
     }
 
     /// The text to print: saved, with generated defaults where nothing was saved. The
     /// defaults are in `lang` (Vietnamese for the documents).
     fn text(&self, lang: Lang) -> ReviewText {
         let src = self.source(lang);
-        document::effective(self.saved.as_ref().map(|s| &s.text), document::default_text(&src))
+        document::effective(
+            self.review.saved.as_ref().map(|s| &s.text),
+            document::default_text(&src),
+        )
     }
 }
 
-async fn load(
+/// Opens a review for `action`: not found, forbidden, or the review without its figures.
+async fn open(
     state: &AppState,
     ctx: &RequestCtx,
     id: &str,
     year: &str,
     alliance: &str,
     action: Action,
-) -> AppResult<Loaded> {
+) -> AppResult<Opened> {
     let programme = programme(state, ctx, id).await?;
     let year = year_of(&programme, year)?;
     let alliances = state.store.alliance_choices().await?;
     let scope = alliance_of(&alliances, alliance)?;
     ctx.require(action, review_resource(&programme, year, scope))?;
-    let figures = state.store.review_figures(&programme, year).await?;
     let saved = state.store.review_text(programme.id, year, scope).await?;
-    Ok(Loaded {
+    Ok(Opened {
         programme,
         year,
         scope,
         alliances,
-        figures,
         saved,
     })
 }
@@ -222,6 +261,7 @@ struct ReviewJson<'a> {
     year: i32,
     alliance: Option<i64>,
     kind: ReviewKind,
+    /// Every alliance's, or only the alliance's with its own totals.
     figures: &'a ReviewFigures,
 }
 
@@ -235,15 +275,21 @@ async fn show(
     if !matches!(ext, "" | "docx" | "xlsx" | "json") {
         return Err(AppError::NotFound);
     }
-    let l = load(&state, &ctx, &id, year, &q.alliance, Action::View).await?;
+    let l = open(&state, &ctx, &id, year, &q.alliance, Action::View)
+        .await?
+        .with_figures(&state)
+        .await?;
+    let r = &l.review;
     match ext {
         "json" => {
+            // An alliance's review is its own figures, not everyone's with its id beside them.
+            let own = r.scope.map(|a| l.figures.of_alliance(a));
             let body = ReviewJson {
-                programme_id: l.programme.id,
-                year: l.year,
-                alliance: l.scope.map(|a| a.0),
-                kind: ReviewKind::of(l.year, l.programme.period()),
-                figures: &l.figures,
+                programme_id: r.programme.id,
+                year: r.year,
+                alliance: r.scope.map(|a| a.0),
+                kind: ReviewKind::of(r.year, r.programme.period()),
+                figures: own.as_ref().unwrap_or(&l.figures),
             };
             Ok(no_store(Json(body).into_response()))
         }
@@ -251,7 +297,7 @@ async fn show(
             let review = document::build(&l.source(Lang::Vi), &l.text(Lang::Vi), false);
             let bytes = output::docx(&review);
             super::attachment(
-                &file_name(Lang::Vi, &l.programme, l.year, l.scope_alliance(), "docx"),
+                &file_name(Lang::Vi, &r.programme, r.year, l.scope_alliance(), "docx"),
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                 bytes,
             )
@@ -264,7 +310,7 @@ async fn show(
             let name = format!(
                 "{} - {}",
                 Lang::Vi.t("review-annex-file"),
-                file_name(Lang::Vi, &l.programme, l.year, l.scope_alliance(), "xlsx")
+                file_name(Lang::Vi, &r.programme, r.year, l.scope_alliance(), "xlsx")
             );
             super::attachment(
                 &name,
@@ -287,8 +333,9 @@ fn review_page(ctx: &RequestCtx, l: &Loaded) -> AppResult<Response> {
             .iter()
             .map(|a| (a.id.0.to_string(), a.short_name.clone())),
     );
-    let scope = l.scope.map_or_else(String::new, |a| a.0.to_string());
-    let saved_note = match &l.saved {
+    let r = &l.review;
+    let scope = r.scope.map_or_else(String::new, |a| a.0.to_string());
+    let saved_note = match &r.saved {
         Some(s) => ctx.lang.t_args(
             "review-saved-by",
             &[
@@ -300,20 +347,16 @@ fn review_page(ctx: &RequestCtx, l: &Loaded) -> AppResult<Response> {
     };
     let body = ReviewPage {
         ctx,
-        programme: &l.programme,
+        programme: &r.programme,
         heading: ctx
             .lang
-            .t_args("review-heading", &[("kind", kind), ("year", l.year.to_string())]),
-        year: l.year,
-        years: l.programme.years(),
-        query: if scope.is_empty() {
-            String::new()
-        } else {
-            format!("?alliance={scope}")
-        },
+            .t_args("review-heading", &[("kind", kind), ("year", r.year.to_string())]),
+        year: r.year,
+        years: r.programme.years(),
+        query: r.query(),
         scope,
         scopes,
-        can_edit: ctx.can(Action::Update, review_resource(&l.programme, l.year, l.scope)),
+        can_edit: ctx.can(Action::Update, review_resource(&r.programme, r.year, r.scope)),
         saved_note,
         issuing_body: review.issuing_body.to_uppercase(),
         number_line: review.number_line.clone(),
@@ -379,7 +422,7 @@ const HEADER_FIELDS: [(&str, &str, usize); 6] = [
 
 fn edit_page<'a>(
     ctx: &'a RequestCtx,
-    l: &'a Loaded,
+    l: &'a Opened,
     values: &HashMap<String, String>,
     errors: &HashMap<String, String>,
     version: i32,
@@ -413,7 +456,6 @@ fn edit_page<'a>(
         }
     }
     let kind = ctx.t(ReviewKind::of(l.year, l.programme.period()).label_key());
-    let query = l.scope.map_or_else(String::new, |a| format!("?alliance={}", a.0));
     EditPage {
         ctx,
         programme: &l.programme,
@@ -421,8 +463,8 @@ fn edit_page<'a>(
             "review-edit-heading",
             &[("kind", kind), ("year", l.year.to_string())],
         ),
-        action: format!("/programmes/{}/reviews/{}/edit{query}", l.programme.id, l.year),
-        back: format!("/programmes/{}/reviews/{}{query}", l.programme.id, l.year),
+        action: l.address("/edit"),
+        back: l.address(""),
         version,
         notice,
         header_fields,
@@ -455,13 +497,16 @@ async fn edit_form(
     Path((id, year)): Path<(String, String)>,
     Query(q): Query<ScopeQuery>,
 ) -> AppResult<Response> {
-    let l = load(&state, &ctx, &id, &year, &q.alliance, Action::Update).await?;
+    let l = open(&state, &ctx, &id, &year, &q.alliance, Action::Update)
+        .await?
+        .with_figures(&state)
+        .await?;
     // Staff edit from the text as printed: the generated defaults, in Vietnamese.
     let values = values_of(&l.text(Lang::Vi));
-    let version = l.saved.as_ref().map_or(0, |s| s.version);
+    let version = l.review.saved.as_ref().map_or(0, |s| s.version);
     Ok(no_store(html(&edit_page(
         &ctx,
-        &l,
+        &l.review,
         &values,
         &HashMap::new(),
         version,
@@ -472,7 +517,7 @@ async fn edit_form(
 /// Reads the typed text; every problem is keyed by its field.
 fn parse_text(
     ctx: &RequestCtx,
-    l: &Loaded,
+    p: &Programme,
     form: &HashMap<String, String>,
 ) -> Result<ReviewText, HashMap<String, String>> {
     let mut errors = HashMap::new();
@@ -496,9 +541,9 @@ fn parse_text(
     let issued_on = if raw_date.is_empty() {
         String::new()
     } else {
-        let far = Date::new(2100, 12, 31).unwrap_or_else(document::today);
+        let far = Date::new(2100, 12, 31).unwrap_or_else(today_date);
         match lienket_domain::lenient::parse_date(&raw_date, far) {
-            Ok((d, _)) if d.year() >= 2000 => format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()),
+            Ok((d, _)) if d.year() >= 2000 => document::iso(d),
             Ok(_) => {
                 errors.insert("issued_on".into(), ctx.t("err-review-date"));
                 String::new()
@@ -526,7 +571,7 @@ fn parse_text(
     let keys = NARRATIVE_SECTIONS
         .iter()
         .map(|s| s.to_string())
-        .chain(l.programme.areas.iter().map(|a| area_key(a.id)));
+        .chain(p.areas.iter().map(|a| area_key(a.id)));
     for k in keys {
         let v = block(&k, MAX_SECTION);
         narrative.insert(k, v);
@@ -552,21 +597,28 @@ async fn save(
     Query(q): Query<ScopeQuery>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let l = load(&state, &ctx, &id, &year, &q.alliance, Action::Update).await?;
+    let opened = open(&state, &ctx, &id, &year, &q.alliance, Action::Update).await?;
     let form: HashMap<String, String> = fields.into_iter().collect();
     let version = form.get("version").map_or(0, |v| super::form_version(v));
-    let rerender =
-        |errors: &HashMap<String, String>, notice: Option<String>, version: i32, status: StatusCode| {
-            let mut res = html(&edit_page(&ctx, &l, &form, errors, version, notice))?;
-            *res.status_mut() = status;
-            Ok::<Response, AppError>(no_store(res))
-        };
-    let mut text = match parse_text(&ctx, &l, &form) {
+    let rerender = |r: &Opened,
+                    errors: &HashMap<String, String>,
+                    notice: Option<String>,
+                    version: i32,
+                    status: StatusCode| {
+        let mut res = html(&edit_page(&ctx, r, &form, errors, version, notice))?;
+        *res.status_mut() = status;
+        Ok::<Response, AppError>(no_store(res))
+    };
+    let mut text = match parse_text(&ctx, &opened.programme, &form) {
         Ok(t) => t,
-        Err(errors) => return rerender(&errors, None, version, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(errors) => {
+            return rerender(&opened, &errors, None, version, StatusCode::UNPROCESSABLE_ENTITY);
+        }
     };
     // A section left as generated is not kept: its figures must follow the data, not stay as
-    // they were on the day the review was saved.
+    // they were on the day the review was saved. The figures are read for that comparison
+    // only, once the text is known to be valid.
+    let l = opened.with_figures(&state).await?;
     let normal = |s: &str| s.replace("\r\n", "\n").trim().to_string();
     let generated = [Lang::Vi, ctx.lang].map(|lang| document::default_text(&l.source(lang)).narrative);
     text.narrative.retain(|k, v| {
@@ -574,29 +626,24 @@ async fn save(
             .iter()
             .any(|d| d.get(k).is_some_and(|g| normal(g) == normal(v)))
     });
+    let r = &l.review;
     let expected = (version > 0).then_some(version);
     match state
         .store
-        .save_review_text(&ctx.actor(), l.programme.id, l.year, l.scope, &text, expected)
+        .save_review_text(&ctx.actor(), r.programme.id, r.year, r.scope, &text, expected)
         .await
     {
-        Ok(_) => {
-            let query = l.scope.map_or_else(String::new, |a| format!("?alliance={}", a.0));
-            Ok(redirect_with_flash(
-                &ctx,
-                &format!("/programmes/{}/reviews/{}{query}", l.programme.id, l.year),
-                "flash-review-saved",
-            ))
-        }
+        Ok(_) => Ok(redirect_with_flash(&ctx, &r.address(""), "flash-review-saved")),
         // Someone saved first: show the form again with what was typed, nothing lost, at the
         // version now saved, so that saving again replaces it knowingly.
         Err(lienket_store::StoreError::Conflict) => {
             let current = state
                 .store
-                .review_text(l.programme.id, l.year, l.scope)
+                .review_text(r.programme.id, r.year, r.scope)
                 .await?
                 .map_or(0, |s| s.version);
             rerender(
+                r,
                 &HashMap::new(),
                 Some(ctx.t("err-review-conflict")),
                 current,

@@ -12,17 +12,18 @@ use axum::routing::get;
 use lienket_domain::ids::AllianceId;
 use lienket_domain::policy::{Action, Resource};
 use lienket_domain::programme::{ActivityKind, ActivityState};
-use lienket_office::{ColumnKind, ExportCell, ExportColumn};
+use lienket_office::{ColumnKind, ExportCell};
 use lienket_store::{Activity, ActivityFilter, PageRequest, Programme};
 use serde::Deserialize;
 
-use super::{
-    all_activities, alliances, can_add_activity, dates_text, iso, parse_id, programme_for, short_names, today,
-};
+use super::{all_activities, alliances, can_add_activity, dates_text, programme_for, short_names};
 use crate::AppState;
+use crate::catalog::today_vn;
 use crate::ctx::RequestCtx;
-use crate::error::{AppError, AppResult};
-use crate::pages::{html, no_store, pager, urlencode};
+use crate::error::AppResult;
+use crate::pages::{
+    CalendarMonth, export_column, html, iso, no_store, pager, parse_id, text_cell, urlencode, workbook,
+};
 
 /// Activities per page of the list.
 const PER_PAGE: u64 = 50;
@@ -280,11 +281,7 @@ async fn export(
     names: &HashMap<AllianceId, String>,
 ) -> AppResult<Response> {
     let items = all_activities(state, p.id, filter, q.ascending()).await?;
-    let col = |key: &str, kind: ColumnKind, width: f64| ExportColumn {
-        header: ctx.t(key),
-        kind,
-        width,
-    };
+    let col = |key: &str, kind: ColumnKind, width: f64| export_column(ctx, key, kind, width);
     let columns = vec![
         col("activity-col-no", ColumnKind::Integer, 6.0),
         col("activity-col-starts-on", ColumnKind::Date, 12.0),
@@ -299,13 +296,6 @@ async fn export(
         col("activity-col-state", ColumnKind::Text, 14.0),
         col("activity-col-outcome", ColumnKind::Text, 50.0),
     ];
-    let text = |s: String| {
-        if s.is_empty() {
-            ExportCell::Empty
-        } else {
-            ExportCell::Text(s)
-        }
-    };
     let rows: Vec<Vec<ExportCell>> = items
         .iter()
         .enumerate()
@@ -316,7 +306,7 @@ async fn export(
                 date_cell(&a.ends_on),
                 ExportCell::Text(a.title.clone()),
                 ExportCell::Text(ctx.t(a.kind.label_key())),
-                text(
+                text_cell(
                     a.areas
                         .iter()
                         .filter_map(|id| p.area(*id))
@@ -324,12 +314,12 @@ async fn export(
                         .collect::<Vec<_>>()
                         .join("; "),
                 ),
-                text(names.get(&a.lead_alliance_id).cloned().unwrap_or_default()),
-                text(super::names_of(names, &a.alliances)),
-                text(a.place.clone().unwrap_or_default()),
+                text_cell(names.get(&a.lead_alliance_id).cloned().unwrap_or_default()),
+                text_cell(super::names_of(names, &a.alliances)),
+                text_cell(a.place.clone().unwrap_or_default()),
                 ExportCell::Integer(a.participants),
                 ExportCell::Text(ctx.t(a.state.label_key())),
-                text(a.outcome.clone().unwrap_or_default()),
+                text_cell(a.outcome.clone().unwrap_or_default()),
             ]
         })
         .collect();
@@ -350,18 +340,13 @@ async fn export(
         scope.push(ctx.t(k.label_key()));
     }
     scope.push(ctx.t1("activities-count", "count", items.len()));
-    let bytes = lienket_office::write_xlsx(
+    workbook(
         &ctx.t("activity-export-title"),
         &scope.join(" — "),
         "Hoat dong",
         &columns,
         &rows,
-    )
-    .map_err(|e| AppError::Internal(anyhow::anyhow!("export: {e:?}")))?;
-    crate::pages::attachment(
         &format!("hoat-dong-chuong-trinh-{}.xlsx", p.id),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        bytes,
     )
 }
 
@@ -411,7 +396,7 @@ fn month_start(raw: &str, p: &Programme) -> time::Date {
     if let Some(d) = asked.filter(|d| (2000..=2200).contains(&d.year())) {
         return d;
     }
-    let now = today();
+    let now = today_vn();
     let fallback = now.replace_day(1).unwrap_or(now);
     if now.year() < p.first_year {
         first_of(p.first_year, 1).unwrap_or(fallback)
@@ -429,52 +414,33 @@ async fn calendar(
     Query(q): Query<CalendarQuery>,
 ) -> AppResult<Response> {
     let p = programme_for(&state, &ctx, &id, Action::View).await?;
-    let first = month_start(&q.month, &p);
-    let last = first
-        .replace_day(first.month().length(first.year()))
-        .unwrap_or(first);
+    let month = CalendarMonth::new(&ctx, month_start(&q.month, &p));
     let filter = ActivityFilter {
-        from: Some(iso(first)),
-        to: Some(iso(last)),
+        from: Some(iso(month.first)),
+        to: Some(iso(month.last)),
         ..Default::default()
     };
     let items = all_activities(&state, p.id, &filter, true).await?;
-    let now = today();
-    let grid_start = first - time::Duration::days(i64::from(first.weekday().number_days_from_monday()));
-    let mut weeks = Vec::new();
-    let mut day = grid_start;
-    while (day <= last || weeks.len() < 5) && weeks.len() < 6 {
-        let mut week = Vec::with_capacity(7);
-        for _ in 0..7 {
-            let d = iso(day);
-            week.push(DayCell {
-                day: day.day(),
-                in_month: day.month() == first.month(),
-                today: day == now,
-                items: items
-                    .iter()
-                    .filter(|a| a.starts_on <= d && a.ends_on >= d)
-                    .map(|a| (a.id, a.title.clone(), a.state == ActivityState::Cancelled))
-                    .collect(),
-            });
-            day = day.next_day().unwrap_or(day);
+    let now = today_vn();
+    let weeks = month.grid(|day, in_month| {
+        let d = iso(day);
+        DayCell {
+            day: day.day(),
+            in_month,
+            today: day == now,
+            items: items
+                .iter()
+                .filter(|a| a.starts_on <= d && a.ends_on >= d)
+                .map(|a| (a.id, a.title.clone(), a.state == ActivityState::Cancelled))
+                .collect(),
         }
-        weeks.push(week);
-    }
+    });
     let names = short_names(&alliances(&state).await?);
-    let prev = first.previous_day().unwrap_or(first);
-    let next = last.next_day().unwrap_or(last);
     let body = CalendarPage {
-        heading: ctx.lang.t_args(
-            "calendar-month",
-            &[
-                ("month", u8::from(first.month()).to_string()),
-                ("year", first.year().to_string()),
-            ],
-        ),
-        prev: format!("{:04}-{:02}", prev.year(), u8::from(prev.month())),
-        next: format!("{:04}-{:02}", next.year(), u8::from(next.month())),
-        weekdays: ctx.t("calendar-weekdays").split(',').map(String::from).collect(),
+        heading: month.heading,
+        prev: month.prev,
+        next: month.next,
+        weekdays: month.weekdays,
         weeks,
         listed: items.iter().map(|a| activity_row(&ctx, &p, &names, a)).collect(),
         ctx: &ctx,

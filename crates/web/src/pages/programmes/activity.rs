@@ -20,13 +20,13 @@ use serde::Deserialize;
 
 use super::activities::{activity_for, area_options, kind_options, state_options};
 use super::{
-    Posted, alliances, can_add_activity, dates_text, field_errors, form_notice, iso, own_alliance,
-    programme_for, short_names, today,
+    FormState, Posted, alliances, can_add_activity, dates_text, own_alliance, problem_status, programme_for,
+    respond, short_names,
 };
 use crate::AppState;
 use crate::ctx::RequestCtx;
 use crate::error::{AppError, AppResult};
-use crate::pages::{html, no_store, redirect_with_flash};
+use crate::pages::{iso, redirect_with_flash};
 
 const MAX_ORGANISATIONS: usize = lienket_domain::programme::MAX_ACTIVITY_ORGANISATIONS;
 
@@ -87,8 +87,24 @@ struct Target {
     cancel: String,
 }
 
-/// Trade-promotion events of the programme's years, newest first (plus the one linked now).
-async fn event_options(state: &AppState, p: &Programme, current: &str) -> AppResult<Vec<(String, String)>> {
+/// The event an activity links, when the policy lets the caller see it: a draft is not
+/// announced, and to anyone but its organisers it does not exist.
+async fn visible_event(state: &AppState, ctx: &RequestCtx, id: i64) -> AppResult<Option<(i64, String)>> {
+    match state.store.get_event(id).await {
+        Ok(ev) if ctx.can(Action::View, ev.resource()) => Ok(Some((ev.id, ev.title))),
+        Ok(_) | Err(StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Trade-promotion events of the programme's years, newest first (plus the one linked now, when
+/// the caller may see it).
+async fn event_options(
+    state: &AppState,
+    ctx: &RequestCtx,
+    p: &Programme,
+    current: &str,
+) -> AppResult<Vec<(String, String)>> {
     let filter = EventFilter {
         public_only: true,
         from: Some(format!("{}-01-01", p.first_year)),
@@ -113,12 +129,9 @@ async fn event_options(state: &AppState, p: &Programme, current: &str) -> AppRes
     }
     if let Ok(id) = current.trim().parse::<i64>()
         && !out.iter().any(|(v, _)| *v == id.to_string())
+        && let Some((id, title)) = visible_event(state, ctx, id).await?
     {
-        match state.store.get_event(id).await {
-            Ok(ev) => out.push((ev.id.to_string(), ev.title)),
-            Err(StoreError::NotFound) => {}
-            Err(e) => return Err(e.into()),
-        }
+        out.push((id.to_string(), title));
     }
     Ok(out)
 }
@@ -132,9 +145,7 @@ async fn form_page(
     version: i32,
     form: ActivityForm,
     organisations: String,
-    findings: &Findings,
-    notice: Option<String>,
-    status: StatusCode,
+    shown: FormState,
 ) -> AppResult<Response> {
     let all = alliances(state).await?;
     let lead_fixed = own_alliance(ctx).map(|own| {
@@ -154,19 +165,13 @@ async fn form_page(
         areas: area_options(p),
         alliances: all.iter().map(|a| (a.id.0.to_string(), a.name.clone())).collect(),
         lead_fixed,
-        events: event_options(state, p, &form.event_id).await?,
-        errors: field_errors(ctx, findings),
-        notice: form_notice(ctx, findings, notice),
+        events: event_options(state, ctx, p, &form.event_id).await?,
+        errors: shown.errors(ctx),
+        notice: shown.notice(ctx),
         form,
         organisations,
     };
-    let mut res = html(&page)?;
-    *res.status_mut() = if findings.is_empty() {
-        status
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok(no_store(res))
+    respond(&page, shown.status())
 }
 
 /// Reads the posted activity form and the organisations as typed.
@@ -236,9 +241,8 @@ async fn organisations_text(state: &AppState, a: &Activity) -> AppResult<String>
     Ok(lines.join("\n"))
 }
 
-/// Validates an activity of programme `p`: the form's own rules, then that its areas are the
-/// programme's, its first day within the programme's years, its alliances in the directory
-/// and its organisations found — every finding at once.
+/// Validates an activity of programme `p` typed in the form: [`parse_activity`], with its
+/// alliances in the directory and its organisations found — every finding at once.
 async fn check_activity(
     state: &AppState,
     p: &Programme,
@@ -261,9 +265,6 @@ async fn check_activity(
             .collect::<Vec<_>>()
     };
     let mut extra = Findings::default();
-    if numbers(&form.areas).iter().any(|a| p.area(*a).is_none()) {
-        extra.add("areas", "err-activity-area-unknown");
-    }
     if numbers(std::slice::from_ref(&form.lead_alliance_id))
         .iter()
         .any(|a| !known.contains(a))
@@ -272,20 +273,6 @@ async fn check_activity(
     }
     if numbers(&form.alliances).iter().any(|a| !known.contains(a)) {
         extra.add("alliances", "err-activity-alliance-unknown");
-    }
-    if let Some(far) = Date::new(2200, 12, 31)
-        && let Ok((d, _)) = parse_date(&form.starts_on, far)
-        && d.year() >= 2000
-        && !(p.first_year..=p.last_year).contains(&d.year())
-    {
-        extra.add_with(
-            "starts_on",
-            "err-activity-year-outside",
-            vec![
-                ("first", p.first_year.to_string()),
-                ("last", p.last_year.to_string()),
-            ],
-        );
     }
     if typed_count > MAX_ORGANISATIONS {
         extra.add_with(
@@ -301,14 +288,45 @@ async fn check_activity(
             vec![("codes", unknown.join(", "))],
         );
     }
-    Ok(match form.parse() {
-        Ok(d) if extra.is_empty() => Ok(d),
-        Ok(_) => Err(extra),
+    Ok(parse_activity(p, &form, extra))
+}
+
+/// Parses an activity of programme `p` (from the form or the API): the form's own rules, then
+/// that its areas are the programme's and its first day within the programme's years, with the
+/// `extra` findings of the caller — every finding at once.
+pub(crate) fn parse_activity(
+    p: &Programme,
+    form: &ActivityForm,
+    extra: Findings,
+) -> Result<ActivityDraft, Findings> {
+    let mut found = Findings::default();
+    let mut areas = form.areas.iter().filter_map(|s| s.trim().parse::<i64>().ok());
+    if areas.any(|a| p.area(a).is_none()) {
+        found.add("areas", "err-activity-area-unknown");
+    }
+    if let Some(far) = Date::new(2200, 12, 31)
+        && let Ok((d, _)) = parse_date(&form.starts_on, far)
+        && d.year() >= 2000
+        && !(p.first_year..=p.last_year).contains(&d.year())
+    {
+        found.add_with(
+            "starts_on",
+            "err-activity-year-outside",
+            vec![
+                ("first", p.first_year.to_string()),
+                ("last", p.last_year.to_string()),
+            ],
+        );
+    }
+    found.0.extend(extra.0);
+    match form.parse() {
+        Ok(d) if found.is_empty() => Ok(d),
+        Ok(_) => Err(found),
         Err(mut f) => {
-            f.0.extend(extra.0);
+            f.0.extend(found.0);
             Err(f)
         }
-    })
+    }
 }
 
 /// The field of the form a refusal of the store is about.
@@ -351,7 +369,7 @@ async fn new_form(
     if !can_add_activity(&ctx) {
         return Err(AppError::Forbidden);
     }
-    let now = today();
+    let now = crate::catalog::today_vn();
     let year = q
         .year
         .trim()
@@ -390,9 +408,7 @@ async fn new_form(
         0,
         form,
         String::new(),
-        &Findings::default(),
-        None,
-        StatusCode::OK,
+        FormState::default(),
     )
     .await
 }
@@ -413,28 +429,14 @@ async fn create(
         form.lead_alliance_id = own.0.to_string();
     }
     let back = format!("/programmes/{}/activities", p.id);
-    let again = |form, organisations, findings: Findings| {
+    let again = |form, organisations, shown: FormState| {
         let target = new_target(&ctx, &p, back.clone());
         let (state, ctx, p) = (&state, &ctx, &p);
-        async move {
-            form_page(
-                state,
-                ctx,
-                p,
-                target,
-                0,
-                form,
-                organisations,
-                &findings,
-                None,
-                StatusCode::OK,
-            )
-            .await
-        }
+        async move { form_page(state, ctx, p, target, 0, form, organisations, shown).await }
     };
     let draft = match check_activity(&state, &p, &form, &organisations).await? {
         Ok(d) => d,
-        Err(findings) => return again(form, organisations, findings).await,
+        Err(findings) => return again(form, organisations, FormState::invalid(findings)).await,
     };
     ctx.require(
         Action::Create,
@@ -448,12 +450,10 @@ async fn create(
             &format!("/activities/{}", a.id),
             "flash-activity-created",
         )),
-        Err(StoreError::Refused(key)) => {
-            let mut f = Findings::default();
-            f.add(refusal_field(key), key);
-            again(form, organisations, f).await
+        Err(e) => {
+            let shown = FormState::refused(e, refusal_field)?;
+            again(form, organisations, shown).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -500,9 +500,7 @@ async fn edit_form(
         a.version,
         form,
         organisations,
-        &Findings::default(),
-        None,
-        StatusCode::OK,
+        FormState::default(),
     )
     .await
 }
@@ -521,28 +519,14 @@ async fn update(
     if own_alliance(&ctx).is_some() {
         form.lead_alliance_id = a.lead_alliance_id.0.to_string();
     }
-    let again = |form, organisations, findings: Findings, notice: Option<String>, version: i32, status| {
+    let again = |form, organisations, shown: FormState, version: i32| {
         let target = edit_target(&ctx, &a);
         let (state, ctx, p) = (&state, &ctx, &p);
-        async move {
-            form_page(
-                state,
-                ctx,
-                p,
-                target,
-                version,
-                form,
-                organisations,
-                &findings,
-                notice,
-                status,
-            )
-            .await
-        }
+        async move { form_page(state, ctx, p, target, version, form, organisations, shown).await }
     };
     let draft = match check_activity(&state, &p, &form, &organisations).await? {
         Ok(d) => d,
-        Err(findings) => return again(form, organisations, findings, None, version, StatusCode::OK).await,
+        Err(findings) => return again(form, organisations, FormState::invalid(findings), version).await,
     };
     ctx.require(
         Action::Update,
@@ -560,25 +544,17 @@ async fn update(
             &format!("/activities/{}", saved.id),
             "flash-activity-saved",
         )),
-        Err(StoreError::Conflict) => {
-            let current = state.store.get_activity(a.id).await?;
-            let notice = Some(ctx.t("err-conflict"));
-            again(
-                form,
-                organisations,
-                Findings::default(),
-                notice,
-                current.version,
-                StatusCode::CONFLICT,
-            )
-            .await
+        Err(e) => {
+            let shown = FormState::refused(e, refusal_field)?;
+            // What was typed is kept; after a conflict the next save is made from the version
+            // now stored.
+            let version = if shown.conflict {
+                state.store.get_activity(a.id).await?.version
+            } else {
+                version
+            };
+            again(form, organisations, shown, version).await
         }
-        Err(StoreError::Refused(key)) => {
-            let mut f = Findings::default();
-            f.add(refusal_field(key), key);
-            again(form, organisations, f, None, version, StatusCode::OK).await
-        }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -622,14 +598,10 @@ pub(super) async fn activity_page(
     p: Programme,
     problem: Option<String>,
 ) -> AppResult<Response> {
-    let refused = problem.is_some();
+    let status = problem_status(problem.as_ref());
     let names = short_names(&alliances(state).await?);
     let event = match a.event_id {
-        Some(e) => match state.store.get_event(e).await {
-            Ok(ev) => Some((ev.id, ev.title)),
-            Err(StoreError::NotFound) => None,
-            Err(e) => return Err(e.into()),
-        },
+        Some(e) => visible_event(state, ctx, e).await?,
         None => None,
     };
     let files = state.store.activity_files(a.id).await?;
@@ -663,11 +635,7 @@ pub(super) async fn activity_page(
         a,
         p,
     };
-    let mut res = html(&page)?;
-    if refused {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(no_store(res))
+    respond(&page, status)
 }
 
 #[derive(Template)]
@@ -692,7 +660,7 @@ async fn delete_form(
         files,
         a,
     };
-    Ok(no_store(html(&page)?))
+    respond(&page, StatusCode::OK)
 }
 
 async fn delete(
@@ -705,7 +673,7 @@ async fn delete(
     let files = state.store.activity_files(a.id).await?;
     state.store.delete_activity(&ctx.actor(), a.id).await?;
     for f in &files {
-        super::files::remove_objects(&state, f).await;
+        crate::pages::uploads::remove_stored(&state, f).await;
     }
     Ok(redirect_with_flash(
         &ctx,

@@ -1,8 +1,8 @@
 //! Files of the programme: the signed programme document (PDF), and the photos and files of an
 //! activity. Bytes live in the object store (`state.objects`); the database keeps the records.
 //! What a file is, is decided from its content, never from its name: photos (JPEG, PNG, WebP)
-//! go through the image pipeline of products and events (a display copy and a thumbnail),
-//! files are PDF, DOCX or XLSX.
+//! go through the image pipeline shared with products and events (a display copy and a
+//! thumbnail, in `pages::uploads`), files are PDF, DOCX or XLSX.
 
 use axum::Router;
 use axum::extract::{Multipart, Path, Query, State};
@@ -10,16 +10,19 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use lienket_domain::policy::Action;
-use lienket_store::ActivityFile;
+use lienket_store::{Activity, ActivityFile, Programme, StoreError};
 use serde::Deserialize;
 
 use super::activities::activity_for;
 use super::activity::activity_page;
-use super::{parse_id, programme_for, programme_page};
+use super::{programme_for, programme_page};
 use crate::AppState;
 use crate::ctx::RequestCtx;
 use crate::error::{AppError, AppResult};
-use crate::pages::redirect_with_flash;
+use crate::pages::uploads::{
+    office_type, pdf_type, process_image, put_image, read_upload, remove_objects, remove_stored,
+};
+use crate::pages::{parse_id, redirect_with_flash};
 
 /// Downloads and removals.
 pub(super) fn routes() -> Router<AppState> {
@@ -37,92 +40,30 @@ pub(super) fn upload_routes() -> Router<AppState> {
         .route("/activities/{id}/files", post(upload_file))
 }
 
-/// Reads the one file field of an upload form: its name as uploaded and its bytes.
-async fn read_upload(multipart: &mut Multipart, field_name: &str) -> AppResult<Option<(String, Vec<u8>)>> {
-    let mut out = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| AppError::PayloadTooLarge)?
-    {
-        if field.name() == Some(field_name) {
-            let name = field.file_name().unwrap_or("tep").to_string();
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|_| AppError::PayloadTooLarge)?
-                .to_vec();
-            if !bytes.is_empty() {
-                out = Some((name, bytes));
+/// Records a photo or file whose bytes were just stored, and goes back to its activity. When
+/// the store refuses it (the activity keeps as many files as it may), the bytes are removed
+/// again and the activity page says why (422), as for any refused upload.
+async fn record(
+    state: &AppState,
+    ctx: &RequestCtx,
+    file: ActivityFile,
+    a: Activity,
+    p: Programme,
+) -> AppResult<Response> {
+    match state.store.add_activity_file(&ctx.actor(), &file).await {
+        Ok(_) => Ok(redirect_with_flash(
+            ctx,
+            &format!("/activities/{}", a.id),
+            "flash-file-added",
+        )),
+        Err(e) => {
+            remove_stored(state, &file).await;
+            match e {
+                StoreError::Refused(key) => activity_page(state, ctx, a, p, Some(ctx.t(key))).await,
+                e => Err(e.into()),
             }
         }
     }
-    Ok(out)
-}
-
-/// Whether a zip archive holds an entry whose name starts with `prefix`. Entry names are
-/// stored uncompressed in each local header, so a scan of the bytes finds them without
-/// unpacking anything.
-fn zip_has(bytes: &[u8], prefix: &[u8]) -> bool {
-    const LOCAL_HEADER: &[u8] = b"PK\x03\x04";
-    let mut at = 0;
-    while let Some(i) = bytes[at..].windows(4).position(|w| w == LOCAL_HEADER) {
-        let h = at + i;
-        // The name's length is at offset 26 (little-endian), the name itself from offset 30.
-        let name = bytes
-            .get(h + 26..h + 28)
-            .map(|b| usize::from(b[0]) | (usize::from(b[1]) << 8))
-            .and_then(|n| bytes.get(h + 30..h + 30 + n));
-        if name.is_some_and(|n| n.starts_with(prefix)) {
-            return true;
-        }
-        at = h + 4;
-    }
-    false
-}
-
-/// The kind of a document by its content: PDF, Word (DOCX) or Excel (XLSX) — (MIME, extension).
-fn document_type(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
-    if bytes.starts_with(b"%PDF-") {
-        return Some(("application/pdf", "pdf"));
-    }
-    if !bytes.starts_with(b"PK\x03\x04") || !zip_has(bytes, b"[Content_Types].xml") {
-        return None;
-    }
-    if zip_has(bytes, b"word/") {
-        Some((
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            "docx",
-        ))
-    } else if zip_has(bytes, b"xl/") {
-        Some((
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-        ))
-    } else {
-        None
-    }
-}
-
-/// Removes a file's bytes; a failure leaves an orphan, never a broken record.
-pub(super) async fn remove_objects(state: &AppState, f: &ActivityFile) {
-    for key in [Some(&f.object_key), f.display_key.as_ref(), f.thumb_key.as_ref()]
-        .into_iter()
-        .flatten()
-    {
-        if let Err(e) = state.objects.delete(key).await {
-            tracing::warn!(error = %e, key, "a stored file could not be removed");
-        }
-    }
-}
-
-/// Records a file whose bytes were just stored, or removes the bytes again.
-async fn record(state: &AppState, ctx: &RequestCtx, file: &ActivityFile) -> AppResult<()> {
-    if let Err(e) = state.store.add_activity_file(&ctx.actor(), file).await {
-        remove_objects(state, file).await;
-        return Err(e.into());
-    }
-    Ok(())
 }
 
 /// A new file record of an activity (its id and time are the store's to give).
@@ -162,7 +103,7 @@ async fn upload_document(
         let problem = ctx.t("err-attachment-missing");
         return programme_page(&state, &ctx, p, Some(problem)).await;
     };
-    if !bytes.starts_with(b"%PDF-") {
+    if pdf_type(&bytes).is_none() {
         let problem = ctx.t("err-programme-document-type");
         return programme_page(&state, &ctx, p, Some(problem)).await;
     }
@@ -173,17 +114,11 @@ async fn upload_document(
         .set_programme_document(&ctx.actor(), p.id, &key, &name)
         .await
     {
-        if let Err(e) = state.objects.delete(&key).await {
-            tracing::warn!(error = %e, key, "a stored file could not be removed");
-        }
+        remove_objects(&state, [key.as_str()]).await;
         return Err(e.into());
     }
     // The document it replaces is no longer referred to.
-    if let Some(old) = p.document_key.as_deref()
-        && let Err(e) = state.objects.delete(old).await
-    {
-        tracing::warn!(error = %e, key = old, "a stored file could not be removed");
-    }
+    remove_objects(&state, p.document_key.as_deref()).await;
     Ok(redirect_with_flash(
         &ctx,
         &format!("/programmes/{}", p.id),
@@ -222,44 +157,18 @@ async fn upload_photo(
         return activity_page(&state, &ctx, a, p, Some(problem)).await;
     };
     let size = bytes.len();
-    // The upload moves into the worker and comes back with its renditions.
-    let (original, processed) = tokio::task::spawn_blocking(move || {
-        let processed =
-            lienket_office::image::process(&bytes, &lienket_office::image::ImageLimits::default());
-        (bytes, processed)
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.into()))?;
-    let img = match processed {
-        Ok(i) => i,
+    let (original, img) = match process_image(bytes).await? {
+        Ok(x) => x,
         Err(e) => {
             let problem = ctx.lang.t_args(e.key(), &e.args());
             return activity_page(&state, &ctx, a, p, Some(problem)).await;
         }
     };
-    let stem = format!("activities/{}/{}", a.id, uuid::Uuid::new_v4().simple());
-    let mut file = new_file(
-        a.id,
-        name,
-        img.original_kind.mime(),
-        format!("{stem}-original.{}", img.original_kind.extension()),
-        size,
-    );
-    file.display_key = Some(format!("{stem}-display.jpg"));
-    file.thumb_key = Some(format!("{stem}-thumb.jpg"));
-    state.objects.put(&file.object_key, original).await?;
-    if let Some(k) = &file.display_key {
-        state.objects.put(k, img.display).await?;
-    }
-    if let Some(k) = &file.thumb_key {
-        state.objects.put(k, img.thumb).await?;
-    }
-    record(&state, &ctx, &file).await?;
-    Ok(redirect_with_flash(
-        &ctx,
-        &format!("/activities/{}", a.id),
-        "flash-file-added",
-    ))
+    let stored = put_image(&state, &format!("activities/{}", a.id), original, img).await?;
+    let mut file = new_file(a.id, name, stored.kind.mime(), stored.original_key, size);
+    file.display_key = Some(stored.display_key);
+    file.thumb_key = Some(stored.thumb_key);
+    record(&state, &ctx, file, a, p).await
 }
 
 async fn upload_file(
@@ -273,19 +182,15 @@ async fn upload_file(
         let problem = ctx.t("err-attachment-missing");
         return activity_page(&state, &ctx, a, p, Some(problem)).await;
     };
-    let Some((content_type, ext)) = document_type(&bytes) else {
+    // Files are PDF, Word or Excel documents, decided by content.
+    let Some((content_type, ext)) = pdf_type(&bytes).or_else(|| office_type(&bytes)) else {
         let problem = ctx.t("err-activity-file-type");
         return activity_page(&state, &ctx, a, p, Some(problem)).await;
     };
     let key = format!("activities/{}/{}.{ext}", a.id, uuid::Uuid::new_v4().simple());
     let file = new_file(a.id, name, content_type, key, bytes.len());
     state.objects.put(&file.object_key, bytes).await?;
-    record(&state, &ctx, &file).await?;
-    Ok(redirect_with_flash(
-        &ctx,
-        &format!("/activities/{}", a.id),
-        "flash-file-added",
-    ))
+    record(&state, &ctx, file, a, p).await
 }
 
 #[derive(Deserialize, Default)]
@@ -350,7 +255,7 @@ async fn delete(
 ) -> AppResult<Response> {
     let f = file_of(&state, &ctx, &id, &file, Action::Update).await?;
     let gone = state.store.delete_activity_file(&ctx.actor(), f.id).await?;
-    remove_objects(&state, &gone).await;
+    remove_stored(&state, &gone).await;
     Ok(redirect_with_flash(
         &ctx,
         &format!("/activities/{}", f.activity_id),

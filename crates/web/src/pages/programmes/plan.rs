@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Form, Router};
@@ -16,13 +15,13 @@ use lienket_domain::validate::Findings;
 use lienket_store::{ActivityFilter, Programme, StoreError};
 
 use super::{
-    Posted, all_activities, alliances, can_add_activity, dates_text, field_errors, form_notice,
-    programme_for, short_names,
+    FormState, Posted, all_activities, alliances, can_add_activity, dates_text, programme_for, respond,
+    short_names,
 };
 use crate::AppState;
 use crate::ctx::RequestCtx;
 use crate::error::{AppError, AppResult};
-use crate::pages::{html, no_store, redirect_with_flash};
+use crate::pages::redirect_with_flash;
 
 /// The plan pages.
 pub(super) fn routes() -> Router<AppState> {
@@ -68,7 +67,6 @@ fn plan_year(p: &Programme, raw: &str) -> AppResult<i32> {
         .ok_or(AppError::NotFound)
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn plan_page(
     state: &AppState,
     ctx: &RequestCtx,
@@ -76,9 +74,7 @@ async fn plan_page(
     year: i32,
     form: PlanForm,
     version: i32,
-    findings: &Findings,
-    notice: Option<String>,
-    status: StatusCode,
+    shown: FormState,
 ) -> AppResult<Response> {
     let all = alliances(state).await?;
     let names = short_names(&all);
@@ -112,17 +108,11 @@ async fn plan_page(
         hosts,
         planned,
         can_add_activity: can_add_activity(ctx),
-        errors: field_errors(ctx, findings),
-        notice: form_notice(ctx, findings, notice),
+        errors: shown.errors(ctx),
+        notice: shown.notice(ctx),
         p,
     };
-    let mut res = html(&page)?;
-    *res.status_mut() = if findings.is_empty() {
-        status
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok(no_store(res))
+    respond(&page, shown.status())
 }
 
 async fn plan_form(
@@ -149,18 +139,7 @@ async fn plan_form(
             0,
         ),
     };
-    plan_page(
-        &state,
-        &ctx,
-        p,
-        year,
-        form,
-        version,
-        &Findings::default(),
-        None,
-        StatusCode::OK,
-    )
-    .await
+    plan_page(&state, &ctx, p, year, form, version, FormState::default()).await
 }
 
 async fn save_plan(
@@ -189,18 +168,8 @@ async fn save_plan(
     let draft = match draft {
         Ok(d) => d,
         Err(findings) => {
-            return plan_page(
-                &state,
-                &ctx,
-                p,
-                year,
-                form,
-                version,
-                &findings,
-                None,
-                StatusCode::OK,
-            )
-            .await;
+            let shown = FormState::invalid(findings);
+            return plan_page(&state, &ctx, p, year, form, version, shown).await;
         }
     };
     let expected = (version > 0).then_some(version);
@@ -214,19 +183,7 @@ async fn save_plan(
         Err(StoreError::Conflict | StoreError::Duplicate(_)) => {
             let current = state.store.get_programme(p.id).await?;
             let version = current.plan(year).map_or(0, |x| x.version);
-            let notice = Some(ctx.t("err-conflict"));
-            plan_page(
-                &state,
-                &ctx,
-                current,
-                year,
-                form,
-                version,
-                &Findings::default(),
-                notice,
-                StatusCode::CONFLICT,
-            )
-            .await
+            plan_page(&state, &ctx, current, year, form, version, FormState::conflict()).await
         }
         Err(e) => Err(e.into()),
     }

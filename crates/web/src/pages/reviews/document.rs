@@ -11,12 +11,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use lienket_domain::ids::AllianceId;
 use lienket_domain::lenient::Date;
-use lienket_domain::ocop::ProductGroup;
 use lienket_domain::programme::{ActivityKind, ActivityState, Measure, NARRATIVE_SECTIONS, ReviewKind};
 use lienket_office::chart::{self, Chart, Series};
 use lienket_store::{Activity, Alliance, Indicator, Programme, ReviewFigures, ReviewText};
 
 use crate::i18n::Lang;
+use crate::pages::catalog::product_group_name;
+use crate::pages::products::today_date;
 use crate::pages::{date_vn, vnd};
 
 /// One value of a table of the review.
@@ -244,24 +245,20 @@ impl<'a> Source<'a> {
 
     /// Registry rows in scope: (alliance id, counts).
     fn registry(&self) -> Vec<(i64, &'a lienket_store::RegistryCounts)> {
-        let mut rows: Vec<(i64, &lienket_store::RegistryCounts)> = self
-            .figures
-            .registry
-            .iter()
-            .filter(|(id, _)| self.scope.is_none_or(|s| s.0 == **id))
-            .map(|(id, c)| (*id, c))
-            .collect();
-        rows.sort_by_key(|(id, _)| (*id == 0, self.short(*id)));
-        rows
+        self.in_scope(&self.figures.registry)
     }
 
     fn reports(&self) -> Vec<(i64, &'a lienket_store::ReportTotals)> {
-        let mut rows: Vec<(i64, &lienket_store::ReportTotals)> = self
-            .figures
-            .reports
+        self.in_scope(&self.figures.reports)
+    }
+
+    /// The entries of a map by alliance id in scope, in table order: by short name, "no
+    /// alliance" last.
+    fn in_scope<V>(&self, by_alliance: &'a BTreeMap<i64, V>) -> Vec<(i64, &'a V)> {
+        let mut rows: Vec<(i64, &V)> = by_alliance
             .iter()
             .filter(|(id, _)| self.scope.is_none_or(|s| s.0 == **id))
-            .map(|(id, c)| (*id, c))
+            .map(|(id, v)| (*id, v))
             .collect();
         rows.sort_by_key(|(id, _)| (*id == 0, self.short(*id)));
         rows
@@ -277,11 +274,21 @@ impl<'a> Source<'a> {
 
     /// OCOP certificates of the year by stars, in scope.
     fn ocop_stars(&self) -> BTreeMap<i32, i64> {
+        self.summed(&self.figures.ocop_stars)
+    }
+
+    /// OCOP certificates of the year by product group, in scope.
+    fn ocop_groups(&self) -> BTreeMap<String, i64> {
+        self.summed(&self.figures.ocop_groups)
+    }
+
+    /// Counts by alliance id, summed over the alliances in scope.
+    fn summed<K: Ord + Clone>(&self, by_alliance: &BTreeMap<i64, BTreeMap<K, i64>>) -> BTreeMap<K, i64> {
         let mut out = BTreeMap::new();
-        for (id, stars) in &self.figures.ocop_stars {
+        for (id, counts) in by_alliance {
             if self.scope.is_none_or(|s| s.0 == *id) {
-                for (s, n) in stars {
-                    *out.entry(*s).or_default() += n;
+                for (k, n) in counts {
+                    *out.entry(k.clone()).or_default() += n;
                 }
             }
         }
@@ -309,15 +316,6 @@ impl<'a> Source<'a> {
             format!("{} – {}", date_vn(&a.starts_on), date_vn(&a.ends_on))
         }
     }
-
-    fn group_name(&self, code: &str) -> String {
-        match ProductGroup::by_code(code) {
-            Some(g) if self.lang == Lang::En => g.name_en.to_string(),
-            Some(g) => g.name_vi.to_string(),
-            None if code.is_empty() => self.t("review-group-unknown"),
-            None => code.to_string(),
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -336,12 +334,8 @@ fn place_of(a: &Alliance) -> String {
     if short == "Hồ Chí Minh" { name } else { short }
 }
 
-/// Today in Vietnam.
-pub(crate) fn today() -> Date {
-    lienket_domain::event::vietnam_day(time::OffsetDateTime::now_utc())
-}
-
-fn iso(d: Date) -> String {
+/// `YYYY-MM-DD` of a day, as dates are stored.
+pub(super) fn iso(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 
@@ -568,7 +562,7 @@ pub(crate) fn default_text(src: &Source) -> ReviewText {
     for area in &src.programme.areas {
         narrative.insert(area_key(area.id), default_area(src, area.id));
     }
-    let now = today();
+    let now = today_date();
     let issued = if (src.year..=src.year + 1).contains(&now.year()) {
         now
     } else {
@@ -833,75 +827,79 @@ fn activity_table(src: &Source, caption: String, acts: &[&Activity], columns: Ac
 }
 
 fn registry_table(src: &Source, caption: String) -> Tbl {
-    let mut rows = Vec::new();
-    let mut sum = [0i64; 4];
-    for (i, (id, c)) in src.registry().into_iter().enumerate() {
-        let v = [c.cooperatives, c.groups, c.unions, c.total()];
-        for (s, x) in sum.iter_mut().zip(v) {
-            *s += x;
-        }
-        let mut row = vec![Cell::Int(i as i64 + 1), Cell::Text(src.short(id))];
-        row.extend(v.map(Cell::Int));
-        rows.push(row);
-    }
-    let total_row = rows.len() > 1;
-    if total_row {
-        let mut row = vec![Cell::Text(String::new()), total_label(src)];
-        row.extend(sum.map(Cell::Int));
-        rows.push(row);
-    }
-    Tbl {
+    let rows = src
+        .registry()
+        .into_iter()
+        .map(|(id, c)| (id, [c.cooperatives, c.groups, c.unions, c.total()]))
+        .collect();
+    alliance_table(
+        src,
         caption,
-        sheet: src.t("review-sheet-registry"),
-        header: [
-            "col-review-no",
-            "col-review-alliance",
+        "review-sheet-registry",
+        [
             "col-review-cooperatives",
             "col-review-groups",
             "col-review-unions",
             "col-review-organisations",
-        ]
-        .iter()
-        .map(|k| src.t(k))
-        .collect(),
+        ],
         rows,
-        total_row,
-    }
+    )
 }
 
 fn reports_table(src: &Source, caption: String) -> Tbl {
-    let mut rows = Vec::new();
-    let mut sum = [0i64; 5];
-    for (i, (id, r)) in src.reports().into_iter().enumerate() {
-        let v = [r.reports, r.members, r.workers, r.revenue, r.profit];
-        for (s, x) in sum.iter_mut().zip(v) {
-            *s += x;
-        }
-        let mut row = vec![Cell::Int(i as i64 + 1), Cell::Text(src.short(id))];
-        row.extend(v.map(Cell::Int));
-        rows.push(row);
-    }
-    let total_row = rows.len() > 1;
-    if total_row {
-        let mut row = vec![Cell::Text(String::new()), total_label(src)];
-        row.extend(sum.map(Cell::Int));
-        rows.push(row);
-    }
-    Tbl {
+    let rows = src
+        .reports()
+        .into_iter()
+        .map(|(id, r)| (id, [r.reports, r.members, r.workers, r.revenue, r.profit]))
+        .collect();
+    alliance_table(
+        src,
         caption,
-        sheet: src.t("review-sheet-reports"),
-        header: [
-            "col-review-no",
-            "col-review-alliance",
+        "review-sheet-reports",
+        [
             "col-review-reports",
             "col-review-members",
             "col-review-workers",
             "col-review-revenue",
             "col-review-profit",
-        ]
-        .iter()
-        .map(|k| src.t(k))
-        .collect(),
+        ],
+        rows,
+    )
+}
+
+/// A table of figures by alliance: a numbered row per alliance with the figures of `columns`,
+/// and their total below when there are several.
+fn alliance_table<const N: usize>(
+    src: &Source,
+    caption: String,
+    sheet: &str,
+    columns: [&str; N],
+    figures: Vec<(i64, [i64; N])>,
+) -> Tbl {
+    let mut rows = Vec::new();
+    let mut sum = [0i64; N];
+    for (i, (id, v)) in figures.into_iter().enumerate() {
+        for (s, x) in sum.iter_mut().zip(v) {
+            *s += x;
+        }
+        let mut row = vec![Cell::Int(i as i64 + 1), Cell::Text(src.short(id))];
+        row.extend(v.map(Cell::Int));
+        rows.push(row);
+    }
+    let total_row = rows.len() > 1;
+    if total_row {
+        let mut row = vec![Cell::Text(String::new()), total_label(src)];
+        row.extend(sum.map(Cell::Int));
+        rows.push(row);
+    }
+    Tbl {
+        caption,
+        sheet: src.t(sheet),
+        header: ["col-review-no", "col-review-alliance"]
+            .into_iter()
+            .chain(columns)
+            .map(|k| src.t(k))
+            .collect(),
         rows,
         total_row,
     }
@@ -921,17 +919,8 @@ fn ocop_stars_table(src: &Source, caption: String) -> Tbl {
     header.push(src.t("col-review-total"));
     let mut rows = Vec::new();
     let mut sum: BTreeMap<i32, i64> = BTreeMap::new();
-    let mut ids: Vec<i64> = src
-        .figures
-        .ocop_stars
-        .keys()
-        .copied()
-        .filter(|id| src.scope.is_none_or(|s| s.0 == *id))
-        .collect();
-    ids.sort_by_key(|id| (*id == 0, src.short(*id)));
-    for (i, id) in ids.iter().enumerate() {
-        let by = &src.figures.ocop_stars[id];
-        let mut row = vec![Cell::Int(i as i64 + 1), Cell::Text(src.short(*id))];
+    for (i, (id, by)) in src.in_scope(&src.figures.ocop_stars).into_iter().enumerate() {
+        let mut row = vec![Cell::Int(i as i64 + 1), Cell::Text(src.short(id))];
         for s in &stars {
             let n = by.get(s).copied().unwrap_or(0);
             *sum.entry(*s).or_default() += n;
@@ -957,15 +946,14 @@ fn ocop_stars_table(src: &Source, caption: String) -> Tbl {
 }
 
 fn ocop_groups_table(src: &Source, caption: String) -> Tbl {
-    let mut rows: Vec<Vec<Cell>> = src
-        .figures
-        .ocop_groups
+    let groups = src.ocop_groups();
+    let mut rows: Vec<Vec<Cell>> = groups
         .iter()
         .enumerate()
         .map(|(i, (code, n))| {
             vec![
                 Cell::Int(i as i64 + 1),
-                Cell::Text(src.group_name(code)),
+                Cell::Text(product_group_name(src.lang, code)),
                 Cell::Int(*n),
             ]
         })
@@ -975,7 +963,7 @@ fn ocop_groups_table(src: &Source, caption: String) -> Tbl {
         rows.push(vec![
             Cell::Text(String::new()),
             total_label(src),
-            Cell::Int(src.figures.ocop_groups.values().sum()),
+            Cell::Int(groups.values().sum()),
         ]);
     }
     Tbl {
@@ -1375,7 +1363,7 @@ pub(crate) fn build(src: &Source, text: &ReviewText, charts: bool) -> Review {
         if src.lang == Lang::Vi {
             lienket_domain::programme::place_and_date(&place, d)
         } else {
-            format!("{place}, {}", date_vn(&iso(d)))
+            format!("{place}, {d}")
         }
     });
     let subtitle = src.ta(
@@ -1384,7 +1372,7 @@ pub(crate) fn build(src: &Source, text: &ReviewText, charts: bool) -> Review {
             ("number", text.number.trim().to_string()),
             (
                 "date",
-                parse_iso(&text.issued_on).map_or_else(String::new, |d| date_vn(&iso(d))),
+                parse_iso(&text.issued_on).map_or_else(String::new, |d| d.to_string()),
             ),
             ("issuer", src.issuing_body()),
         ],

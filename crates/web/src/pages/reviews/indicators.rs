@@ -94,25 +94,49 @@ async fn figures(state: &AppState, p: &Programme, year: i32) -> AppResult<Review
     })
 }
 
-/// Programme, year, alliances and optional alliance of a page query.
-async fn scope(
-    state: &AppState,
-    ctx: &RequestCtx,
-    id: &str,
-    q: &PageQuery,
-) -> AppResult<(Programme, i32, Vec<Alliance>, Option<AllianceId>)> {
-    let p = programme(state, ctx, id).await?;
-    let year = if q.year.trim().is_empty() {
-        default_year(&p)
-    } else {
-        year_of(&p, &q.year)?
-    };
-    let alliances = state.store.alliance_choices().await?;
-    let scope = alliance_of(&alliances, &q.alliance)?;
-    if let Some(a) = scope {
-        ctx.require(Action::View, Resource::Targets(a))?;
+/// What the indicator table and its export show: programme, year, the alliance directory, the
+/// alliance asked for (checked against the policy) and the figures of the year.
+struct Table {
+    programme: Programme,
+    year: i32,
+    alliances: Vec<Alliance>,
+    scope: Option<AllianceId>,
+    figures: ReviewFigures,
+}
+
+impl Table {
+    async fn load(state: &AppState, ctx: &RequestCtx, id: &str, q: &PageQuery) -> AppResult<Table> {
+        let programme = programme(state, ctx, id).await?;
+        let year = if q.year.trim().is_empty() {
+            default_year(&programme)
+        } else {
+            year_of(&programme, &q.year)?
+        };
+        let alliances = state.store.alliance_choices().await?;
+        let scope = alliance_of(&alliances, &q.alliance)?;
+        if let Some(a) = scope {
+            ctx.require(Action::View, Resource::Targets(a))?;
+        }
+        let figures = figures(state, &programme, year).await?;
+        Ok(Table {
+            programme,
+            year,
+            alliances,
+            scope,
+            figures,
+        })
     }
-    Ok((p, year, alliances, scope))
+
+    fn source(&self, lang: crate::i18n::Lang) -> Source<'_> {
+        Source {
+            lang,
+            programme: &self.programme,
+            year: self.year,
+            scope: self.scope,
+            figures: &self.figures,
+            alliances: &self.alliances,
+        }
+    }
 }
 
 pub(super) async fn page(
@@ -121,16 +145,9 @@ pub(super) async fn page(
     Path(id): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> AppResult<Response> {
-    let (p, year, alliances, scope) = scope(&state, &ctx, &id, &q).await?;
-    let figures = figures(&state, &p, year).await?;
-    let src = Source {
-        lang: ctx.lang,
-        programme: &p,
-        year,
-        scope,
-        figures: &figures,
-        alliances: &alliances,
-    };
+    let t = Table::load(&state, &ctx, &id, &q).await?;
+    let (p, year, scope, figures) = (&t.programme, t.year, t.scope, &t.figures);
+    let src = t.source(ctx.lang);
     let columns = src.columns();
     let rows: Vec<Row> = p
         .indicators
@@ -201,7 +218,7 @@ pub(super) async fn page(
     );
     let body = IndicatorsPage {
         ctx: &ctx,
-        programme: &p,
+        programme: p,
         year,
         years: p.years(),
         alliance: scope.map_or_else(String::new, |a| a.0.to_string()),
@@ -235,16 +252,9 @@ pub(super) async fn export(
     Path(id): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> AppResult<Response> {
-    let (p, year, alliances, scope) = scope(&state, &ctx, &id, &q).await?;
-    let figures = figures(&state, &p, year).await?;
-    let src = Source {
-        lang: ctx.lang,
-        programme: &p,
-        year,
-        scope,
-        figures: &figures,
-        alliances: &alliances,
-    };
+    let t = Table::load(&state, &ctx, &id, &q).await?;
+    let (p, year, scope, figures) = (&t.programme, t.year, t.scope, &t.figures);
+    let src = t.source(ctx.lang);
     let columns = src.columns();
     let col = |header: String, kind, width| ExportColumn { header, kind, width };
     let mut cols = vec![
