@@ -28,7 +28,7 @@ echo "generating $orgs organisations, 3 years of reports, $activities activities
 /usr/bin/time -f "gen-data: %e s, %M KiB max RSS" $bin gen-data --orgs "$orgs" --report-years 3 \
   --activities "$activities" --data-dir "$dir" 2>&1 | tail -3
 echo "load-test-password-2026" | $bin user add perf --role admin --password-stdin --data-dir "$dir" >/dev/null
-db=$(ls "$dir"/*.db "$dir"/*.sqlite 2>/dev/null | head -1)
+db="$dir/lienket.db"
 port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 $bin serve --data-dir "$dir" --bind "127.0.0.1:$port" & pid=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
