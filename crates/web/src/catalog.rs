@@ -37,8 +37,45 @@ const PAGES_KEPT: usize = 20_000;
 /// Entities whose changes show on a product page besides the product and its producer.
 const PAGE_ENTITIES: [&str; 3] = [PRODUCT_ENTITY, "organisation", "product_image"];
 
-/// A rendered page: the catalogue generation and the day it was drawn for, and its HTML.
-type CachedPage = (u64, time::Date, Arc<String>);
+/// Search answers kept per node: popular queries and the words typed into the suggestions
+/// repeat, and the index answers each the same until the catalogue changes.
+const RESULTS_KEPT: usize = 5_000;
+
+/// A kept value with the generation and day it was drawn from.
+type Entry<T> = (u64, time::Date, Arc<T>);
+
+/// What was drawn from one generation of the catalogue on one day, by key: rendered pages,
+/// search answers. Any change the follower applies starts a new generation, so nothing kept
+/// outlives the data it came from; the day matters because certificates expire at midnight.
+struct Kept<T> {
+    entries: std::sync::Mutex<HashMap<String, Entry<T>>>,
+    cap: usize,
+}
+
+impl<T> Kept<T> {
+    fn new(cap: usize) -> Kept<T> {
+        Kept {
+            entries: std::sync::Mutex::new(HashMap::new()),
+            cap,
+        }
+    }
+
+    fn get(&self, key: &str, generation: u64, today: time::Date) -> Option<Arc<T>> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries
+            .get(key)
+            .filter(|(g, d, _)| *g == generation && *d == today)
+            .map(|(_, _, v)| Arc::clone(v))
+    }
+
+    fn keep(&self, key: String, generation: u64, today: time::Date, value: Arc<T>) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= self.cap {
+            entries.clear();
+        }
+        entries.insert(key, (generation, today, value));
+    }
+}
 
 /// Why the catalogue could not be served.
 #[derive(Debug, thiserror::Error)]
@@ -72,7 +109,9 @@ pub struct Catalog {
     /// Bumped whenever the follower applies a change.
     generation: AtomicU64,
     /// Rendered public pages by address, language and public host.
-    pages: std::sync::Mutex<HashMap<String, CachedPage>>,
+    pages: Kept<String>,
+    /// Search answers by query.
+    results: Kept<lienket_search::Results>,
 }
 
 /// Today in Vietnam (UTC+7): the day certificates expire on.
@@ -153,7 +192,8 @@ impl Catalog {
             }),
             wake: Notify::new(),
             generation: AtomicU64::new(0),
-            pages: std::sync::Mutex::new(HashMap::new()),
+            pages: Kept::new(PAGES_KEPT),
+            results: Kept::new(RESULTS_KEPT),
         });
         match state {
             OpenState::Existing { watermark } => {
@@ -264,9 +304,9 @@ impl Catalog {
                 products.extend(self.store.products_expiring_between(&from, &iso(today)).await?);
             }
             let new_high = fresh.iter().map(|r| r.0).max().unwrap_or(f.high).max(f.high);
-            if !fresh.is_empty() || !products.is_empty() {
-                self.generation.fetch_add(1, Ordering::AcqRel);
-            }
+            // A new generation once the index shows the change: a search run before then
+            // (from the old index) must not be kept under the new generation.
+            let changed = !fresh.is_empty() || !products.is_empty();
             if !products.is_empty() || new_high != f.high {
                 let ids: Vec<ProductId> = products.into_iter().collect();
                 let (rows_now, gone) = self.store.catalog_rows(&ids).await?;
@@ -274,6 +314,9 @@ impl Catalog {
                 let deletes: Vec<String> = gone.iter().map(ToString::to_string).collect();
                 let index = Arc::clone(&self.index);
                 tokio::task::spawn_blocking(move || index.apply(docs, deletes, new_high)).await??;
+            }
+            if changed {
+                self.generation.fetch_add(1, Ordering::AcqRel);
             }
             f.expiry_day = today;
             let more = rows.len() as u64 == BATCH;
@@ -297,20 +340,34 @@ impl Catalog {
 
     /// A page rendered for `key` from the current generation on `today`, if kept.
     pub fn cached_page(&self, key: &str, generation: u64, today: time::Date) -> Option<Arc<String>> {
-        let pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
-        pages
-            .get(key)
-            .filter(|(g, d, _)| *g == generation && *d == today)
-            .map(|(_, _, body)| Arc::clone(body))
+        self.pages.get(key, generation, today)
     }
 
     /// Keeps a page rendered from `generation` (read before the data was).
     pub fn keep_page(&self, key: String, generation: u64, today: time::Date, body: Arc<String>) {
-        let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
-        if pages.len() >= PAGES_KEPT {
-            pages.clear();
-        }
-        pages.insert(key, (generation, today, body));
+        self.pages.keep(key, generation, today, body);
+    }
+
+    /// The answer to a search (`key`: the query with its filters, sort and page) from the
+    /// current generation on `today`, if kept.
+    pub fn cached_results(
+        &self,
+        key: &str,
+        generation: u64,
+        today: time::Date,
+    ) -> Option<Arc<lienket_search::Results>> {
+        self.results.get(key, generation, today)
+    }
+
+    /// Keeps the answer to a search run on `generation` (read before the search).
+    pub fn keep_results(
+        &self,
+        key: String,
+        generation: u64,
+        today: time::Date,
+        results: Arc<lienket_search::Results>,
+    ) {
+        self.results.keep(key, generation, today, results);
     }
 
     /// Brings the index up to date after a write on this node, so the writer's next search

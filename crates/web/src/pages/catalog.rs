@@ -130,11 +130,27 @@ pub async fn search_products(
     state: &AppState,
     query: lienket_search::Query,
 ) -> AppResult<(Results, Vec<ProductListItem>)> {
-    let catalog = std::sync::Arc::clone(&state.catalog);
-    let results = tokio::task::spawn_blocking(move || catalog.index().search(&query))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?
-        .map_err(|e| AppError::Internal(e.into()))?;
+    // The same query on the same catalogue gets the same answer: kept until the catalogue
+    // changes (the generation is read before searching, so a change during it is not missed).
+    let key = format!("{query:?}");
+    let generation = state.catalog.generation();
+    let today = today_vn();
+    let results = match state.catalog.cached_results(&key, generation, today) {
+        Some(kept) => kept,
+        None => {
+            let catalog = std::sync::Arc::clone(&state.catalog);
+            let found = tokio::task::spawn_blocking(move || catalog.index().search(&query))
+                .await
+                .map_err(|e| AppError::Internal(e.into()))?
+                .map_err(|e| AppError::Internal(e.into()))?;
+            let found = std::sync::Arc::new(found);
+            state
+                .catalog
+                .keep_results(key, generation, today, std::sync::Arc::clone(&found));
+            found
+        }
+    };
+    let results = (*results).clone();
     let ids: Vec<ProductId> = results
         .hits
         .iter()
