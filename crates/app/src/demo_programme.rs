@@ -541,7 +541,7 @@ async fn seed_indicators(
                 .iter()
                 .map(|ind| {
                     let target = match ind.measure {
-                        Measure::Activities => 4 + rng.below(4) as i64,
+                        Measure::Activities => 1 + rng.below(3) as i64,
                         Measure::Participants => 300 + 50 * rng.below(8) as i64,
                         Measure::OrganisationsSupported => 10 + rng.below(10) as i64,
                         Measure::NewOrganisations => 2 + rng.below(5) as i64,

@@ -138,7 +138,8 @@ impl ActivityState {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Measure {
-    /// Activities held (state done) that the alliance led or took part in.
+    /// Activities held (state done) that the alliance led: each counts once, for its lead, so
+    /// the alliances' figures add up to the programme's.
     Activities,
     /// People who took part in those activities.
     Participants,

@@ -248,9 +248,6 @@ async fn year_figures<C: ConnectionTrait>(
             Measure::Participants,
             a.participants,
         );
-        for o in &a.alliances {
-            add(&mut f.by_alliance, o.0, Measure::Activities, 1);
-        }
     }
     *f.total.entry(Measure::Activities).or_default() = done.len() as i64;
     *f.total.entry(Measure::Participants).or_default() = done.iter().map(|a| a.participants).sum();

@@ -1,7 +1,7 @@
 ## Indicators, yearly reviews and dashboards.
 
 ## Where an indicator's figure comes from.
-measure-activities = coordination activities held that the alliance led or took part in
+measure-activities = coordination activities held that the alliance led
 measure-participants = people who took part in the activities held
 measure-organisations-supported = the alliance's organisations that took part in an activity or exhibited at an event
 measure-new-organisations = organisations founded or admitted during the year, from the register

@@ -1,7 +1,7 @@
 ## Indicators, yearly reviews and dashboards.
 
 ## Where an indicator's figure comes from.
-measure-activities = số hoạt động phối hợp đã tổ chức mà Liên minh chủ trì hoặc tham gia
+measure-activities = số hoạt động phối hợp đã tổ chức do Liên minh chủ trì
 measure-participants = số người tham gia các hoạt động đã tổ chức
 measure-organisations-supported = số tổ chức của Liên minh tham gia hoạt động hoặc trưng bày tại sự kiện
 measure-new-organisations = số tổ chức thành lập mới, kết nạp trong năm trên sổ theo dõi
