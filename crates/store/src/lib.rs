@@ -61,7 +61,7 @@ pub use products::{
 };
 pub use programme_figures::{
     Dashboard, DashboardYear, EventLine, MeasureFigures, RegistryCounts, ReportTotals, ReviewFigures,
-    YearFigures, manual_actual, target,
+    YearFigures,
 };
 pub use programmes::{
     Activity, ActivityCounts, ActivityFile, ActivityFilter, Indicator, IndicatorValue, MAX_ACTIVITY_FILES,

@@ -381,26 +381,6 @@ async fn certified_by_alliance<C: ConnectionTrait, K: Ord>(
     Ok(out)
 }
 
-/// The typed figure of a manual indicator for an alliance (or all together) in a year.
-pub fn manual_actual(
-    values: &[IndicatorValue],
-    indicator: i64,
-    year: i32,
-    alliance: Option<AllianceId>,
-) -> Option<i64> {
-    typed_sum(values, indicator, year, alliance, |v| v.actual)
-}
-
-/// The target of an indicator for an alliance (or the sum of every alliance's) in a year.
-pub fn target(
-    values: &[IndicatorValue],
-    indicator: i64,
-    year: i32,
-    alliance: Option<AllianceId>,
-) -> Option<i64> {
-    typed_sum(values, indicator, year, alliance, |v| v.target)
-}
-
 /// The sum of one typed field of an indicator's values in a year, of an alliance or every
 /// alliance; `None` when nobody typed it (a sum of nothing is not a zero typed).
 fn typed_sum(
@@ -427,13 +407,13 @@ impl ReviewFigures {
         if ind.measure.computed() {
             Some(self.year.get(alliance, ind.measure))
         } else {
-            manual_actual(&self.values, ind.id, self.year.year, alliance)
+            typed_sum(&self.values, ind.id, self.year.year, alliance, |v| v.actual)
         }
     }
 
     /// The target of an indicator for an alliance (or the sum of all alliances' targets).
     pub fn target(&self, ind: &Indicator, alliance: Option<AllianceId>) -> Option<i64> {
-        target(&self.values, ind.id, self.year.year, alliance)
+        typed_sum(&self.values, ind.id, self.year.year, alliance, |v| v.target)
     }
 
     /// The figures of one alliance's own review: its activities (led or taken part in), its

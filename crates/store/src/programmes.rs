@@ -421,13 +421,17 @@ fn fill_activity(a: &mut activity::ActiveModel, d: &ActivityDraft) {
     a.event_id = Set(d.event_id);
 }
 
-/// Checks what an activity refers to: its areas belong to the programme, the alliances and
-/// organisations exist, and its event is one that was announced.
+/// Checks an activity against its programme: its first day falls in the programme's years, its
+/// areas belong to the programme, the alliances and organisations exist, and its event is one
+/// that was announced.
 async fn check_activity_refs<C: ConnectionTrait>(
     c: &C,
     p: &Programme,
     d: &ActivityDraft,
 ) -> Result<(), StoreError> {
+    if !(p.first_year..=p.last_year).contains(&d.starts_on.year()) {
+        return Err(StoreError::Refused("err-activity-outside-programme"));
+    }
     if d.areas.iter().any(|a| p.area(*a).is_none()) {
         return Err(StoreError::Refused("err-activity-area-unknown"));
     }
@@ -567,8 +571,9 @@ impl Store {
         Ok(saved)
     }
 
-    /// Changes a programme. Areas are matched by their number: names change in place, new
-    /// lines add areas, and an area that activities use cannot be removed.
+    /// Changes a programme. Areas keep their ids: a line matches the area of the same name,
+    /// else the area at its place (a rename); new lines add areas, and an area that activities
+    /// use cannot be removed.
     pub async fn update_programme(
         &self,
         actor: &Actor,
@@ -812,9 +817,6 @@ impl Store {
     ) -> Result<Activity, StoreError> {
         let txn = self.begin_write().await?;
         let p = load_programme(&txn, programme_id).await?;
-        if !(p.first_year..=p.last_year).contains(&d.starts_on.year()) {
-            return Err(StoreError::Refused("err-activity-outside-programme"));
-        }
         check_activity_refs(&txn, &p, d).await?;
         let now = crate::now();
         let mut a = activity::ActiveModel {
@@ -844,9 +846,6 @@ impl Store {
         let txn = self.begin_write().await?;
         let before = load_activity(&txn, id).await?;
         let p = load_programme(&txn, before.programme_id).await?;
-        if !(p.first_year..=p.last_year).contains(&d.starts_on.year()) {
-            return Err(StoreError::Refused("err-activity-outside-programme"));
-        }
         check_activity_refs(&txn, &p, d).await?;
         let mut a = activity::ActiveModel {
             updated_at: Set(crate::now()),
