@@ -74,7 +74,7 @@ pub use url::DatabaseUrl;
 
 /// The page cache of each pooled SQLite connection, as `PRAGMA cache_size` takes it (negative:
 /// KiB).
-pub(crate) const SQLITE_CACHE_KIB: &str = "-8192";
+pub(crate) const SQLITE_CACHE_KIB: &str = "-4096";
 
 /// The database engine behind a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,9 +148,9 @@ impl Store {
                             .synchronous(SqliteSynchronous::Normal)
                             .foreign_keys(true)
                             .busy_timeout(Duration::from_secs(10))
-                            // 8 MiB of page cache per connection (the default is 2 MiB), 64 MiB for
-                            // the pool: reads of pages and rows stay in memory without every
-                            // connection keeping a large share of the file. Imports raise their
+                            // 4 MiB of page cache per connection (the default is 2 MiB), 32 MiB for
+                            // the pool: the pages read most stay in memory, and what is read
+                            // less comes from the system's file cache, not the server's memory. Imports raise their
                             // own connection's cache while they write.
                             .pragma("cache_size", SQLITE_CACHE_KIB)
                     });

@@ -22,6 +22,9 @@ use crate::StoreError;
 use crate::entity::{organisation, product};
 use crate::organisations::{OrganisationFilter, OrganisationSort};
 
+/// Organisations read from the database at a time while building a snapshot.
+const READ_CHUNK: u64 = 5_000;
+
 /// A snapshot is rebuilt at least this often even when the change log shows nothing new.
 const MAX_AGE: Duration = Duration::from_secs(60);
 
@@ -146,27 +149,42 @@ async fn build(db: &DatabaseConnection, last_change: i64) -> Result<Snapshot, St
         Option<String>,
         String,
     );
-    let rows: Vec<Row> = organisation::Entity::find()
-        .select_only()
-        .columns([
-            organisation::Column::Id,
-            organisation::Column::AllianceId,
-            organisation::Column::ProvinceCode,
-            organisation::Column::Kind,
-            organisation::Column::Sector,
-            organisation::Column::Status,
-            organisation::Column::FoundedOn,
-            organisation::Column::MembersOfficial,
-            organisation::Column::CharterCapital,
-            organisation::Column::UpdatedAt,
-            organisation::Column::RegistrationCode,
-            organisation::Column::SearchFolded,
-        ])
-        .order_by_asc(organisation::Column::SortKey)
-        .order_by_asc(organisation::Column::Id)
-        .into_tuple()
-        .all(db)
-        .await?;
+    // Read a chunk at a time: a database row takes several times the memory of its entry, and
+    // memory the allocator got back stays with the process. The chunks come from one read
+    // transaction, so they are one consistent state of the registry.
+    let txn = read_snapshot(db).await?;
+    let db = &txn;
+    let mut rows: Vec<Row> = Vec::new();
+    loop {
+        let chunk: Vec<Row> = organisation::Entity::find()
+            .select_only()
+            .columns([
+                organisation::Column::Id,
+                organisation::Column::AllianceId,
+                organisation::Column::ProvinceCode,
+                organisation::Column::Kind,
+                organisation::Column::Sector,
+                organisation::Column::Status,
+                organisation::Column::FoundedOn,
+                organisation::Column::MembersOfficial,
+                organisation::Column::CharterCapital,
+                organisation::Column::UpdatedAt,
+                organisation::Column::RegistrationCode,
+                organisation::Column::SearchFolded,
+            ])
+            .order_by_asc(organisation::Column::SortKey)
+            .order_by_asc(organisation::Column::Id)
+            .limit(READ_CHUNK)
+            .offset(rows.len() as u64)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let last = (chunk.len() as u64) < READ_CHUNK;
+        rows.extend(chunk);
+        if last {
+            break;
+        }
+    }
     let today = time::OffsetDateTime::now_utc().date();
     let today = format!(
         "{:04}-{:02}-{:02}",
@@ -256,6 +274,7 @@ async fn build(db: &DatabaseConnection, last_change: i64) -> Result<Snapshot, St
             elsewhere: !e.member_of.is_empty(),
         })
         .collect();
+    txn.commit().await?;
     Ok(Snapshot {
         alliances,
         facts,
@@ -267,6 +286,19 @@ async fn build(db: &DatabaseConnection, last_change: i64) -> Result<Snapshot, St
         orders,
         last_change,
         built: Some(Instant::now()),
+    })
+}
+
+/// A read-only transaction that sees one state of the database through all its reads
+/// (repeatable read on PostgreSQL; on SQLite every transaction does).
+async fn read_snapshot(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, StoreError> {
+    use sea_orm::{AccessMode, IsolationLevel, TransactionTrait};
+    Ok(match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => {
+            db.begin_with_config(Some(IsolationLevel::RepeatableRead), Some(AccessMode::ReadOnly))
+                .await?
+        }
+        _ => db.begin().await?,
     })
 }
 

@@ -112,6 +112,9 @@ pub struct Catalog {
     pages: Kept<String>,
     /// Search answers by query.
     results: Kept<lienket_search::Results>,
+    /// Searches running at once: one per core. A search is all processor work; more at once
+    /// only share the cores and each keep their working memory, and the others wait their turn.
+    searching: tokio::sync::Semaphore,
 }
 
 /// Today in Vietnam (UTC+7): the day certificates expire on.
@@ -194,6 +197,9 @@ impl Catalog {
             generation: AtomicU64::new(0),
             pages: Kept::new(PAGES_KEPT),
             results: Kept::new(RESULTS_KEPT),
+            searching: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
+            ),
         });
         match state {
             OpenState::Existing { watermark } => {
@@ -224,6 +230,18 @@ impl Catalog {
     /// The index, for searches.
     pub fn index(&self) -> &SearchIndex {
         &self.index
+    }
+
+    /// Runs `work` on the index off the async threads, when a core is free for it (see
+    /// `searching`).
+    pub async fn with_index<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&SearchIndex) -> T + Send + 'static,
+    ) -> Result<T, CatalogError> {
+        // The semaphore is never closed; were it, the work would run without waiting.
+        let _turn = self.searching.acquire().await.ok();
+        let index = Arc::clone(&self.index);
+        Ok(tokio::task::spawn_blocking(move || work(&index)).await?)
     }
 
     /// Rebuilds the whole index from the database. Products stream from the database into the

@@ -138,8 +138,9 @@ pub async fn search_products(
     let results = match state.catalog.cached_results(&key, generation, today) {
         Some(kept) => kept,
         None => {
-            let catalog = std::sync::Arc::clone(&state.catalog);
-            let found = tokio::task::spawn_blocking(move || catalog.index().search(&query))
+            let found = state
+                .catalog
+                .with_index(move |index| index.search(&query))
                 .await
                 .map_err(|e| AppError::Internal(e.into()))?
                 .map_err(|e| AppError::Internal(e.into()))?;
@@ -300,8 +301,9 @@ async fn suggest(State(state): State<AppState>, Query(q): Query<SuggestQuery>) -
     if text.trim().chars().count() < 2 {
         return html(&SuggestList { items: Vec::new() });
     }
-    let index = std::sync::Arc::clone(&state.catalog);
-    let names = tokio::task::spawn_blocking(move || index.index().suggest(&text, 8))
+    let names = state
+        .catalog
+        .with_index(move |index| index.suggest(&text, 8))
         .await
         .map_err(|e| AppError::Internal(e.into()))?
         .unwrap_or_default();
