@@ -56,12 +56,12 @@ pub struct QueryWord {
 
 impl QueryWord {
     /// The folded form most likely meant: the Telex reading when there is one.
-    fn meant_fold(&self) -> &str {
+    pub(crate) fn meant_fold(&self) -> &str {
         self.alternatives.first().map_or(&self.fold, |(_, f)| f)
     }
 
     /// The form most likely meant, as typed (accents kept): the first alternative if any.
-    fn meant_exact(&self) -> &str {
+    pub(crate) fn meant_exact(&self) -> &str {
         self.alternatives.first().map_or(&self.exact, |(e, _)| e)
     }
 
@@ -330,9 +330,16 @@ const SYNONYMS: [(&str, &str); 9] = [
     ("bắp cải", "cải bắp"),
 ];
 
-/// Bonus clauses for product words that have a synonym: the synonym as a phrase in the name,
-/// scoring `share` of the words it stands for, and as the head of the name.
-fn synonym_queries(f: &Fields, b: &Boosts, product: &[QueryWord], weights: &[f32]) -> Vec<Boxed> {
+/// A synonym found in the product words: `len` words from `start` stand for the folded words
+/// `to` ("chè" at 0 stands for ["tra"]).
+struct SynonymMatch {
+    start: usize,
+    len: usize,
+    to: Vec<String>,
+}
+
+/// Every synonym of the product words.
+fn synonym_matches(product: &[QueryWord]) -> Vec<SynonymMatch> {
     let mut out = Vec::new();
     for (one, other) in SYNONYMS {
         for (from, to) in [(one, other), (other, one)] {
@@ -347,27 +354,101 @@ fn synonym_queries(f: &Fields, b: &Boosts, product: &[QueryWord], weights: &[f32
                     .iter()
                     .zip(&from_words)
                     .all(|(w, s)| w.meant_exact() == s || (n >= 2 && w.meant_fold() == fold_word(s)));
-                if !matches {
-                    continue;
-                }
-                let to_folds: Vec<String> = words(to).into_iter().map(|w| fold_word(&w.text)).collect();
-                let covered: f32 = weights[start..start + n].iter().sum();
-                let in_name: Boxed = if to_folds.len() == 1 {
-                    term_query(f.name_fold, &to_folds[0])
-                } else {
-                    let terms = to_folds
-                        .iter()
-                        .map(|t| Term::from_field_text(f.name_fold, t))
-                        .collect();
-                    Box::new(PhraseQuery::new(terms))
-                };
-                out.push(constant(in_name, b.coordination * covered * b.synonym));
-                if start == 0 {
-                    let head = term_query(f.head_fold, &head_term(&to_folds));
-                    out.push(constant(head, b.head * n.min(HEAD_WORDS) as f32 * b.synonym));
+                if matches {
+                    let to = words(to).into_iter().map(|w| fold_word(&w.text)).collect();
+                    out.push(SynonymMatch { start, len: n, to });
                 }
             }
         }
+    }
+    out
+}
+
+/// The folded words in a row in the name: a term or a phrase.
+fn name_words(f: &Fields, folds: &[String]) -> Boxed {
+    if folds.len() == 1 {
+        term_query(f.name_fold, &folds[0])
+    } else {
+        let terms = folds
+            .iter()
+            .map(|t| Term::from_field_text(f.name_fold, t))
+            .collect();
+        Box::new(PhraseQuery::new(terms))
+    }
+}
+
+/// Bonus clauses for product words that have a synonym: the synonym as a phrase in the name,
+/// scoring `share` of the words it stands for, and as the head of the name.
+fn synonym_queries(f: &Fields, b: &Boosts, product: &[QueryWord], weights: &[f32]) -> Vec<Boxed> {
+    let mut out = Vec::new();
+    for m in synonym_matches(product) {
+        let covered: f32 = weights[m.start..m.start + m.len].iter().sum();
+        out.push(constant(
+            name_words(f, &m.to),
+            b.coordination * covered * b.synonym,
+        ));
+        if m.start == 0 {
+            let head = term_query(f.head_fold, &head_term(&m.to));
+            out.push(constant(head, b.head * m.len.min(HEAD_WORDS) as f32 * b.synonym));
+        }
+    }
+    out
+}
+
+/// Whether a product matches one query word at all: the word in any of its forms in any field
+/// (folded), as the start of a name word when it is the last word, one typo away in the name,
+/// or through a synonym in the name.
+fn word_match(f: &Fields, w: &QueryWord, last: bool, synonyms: Vec<Boxed>) -> Boxed {
+    let mut any_of = synonyms;
+    for (_, fold, _) in w.forms(1.0) {
+        for field in [f.name_fold, f.province_fold, f.producer_fold, f.description_fold] {
+            any_of.push(Box::new(TermQuery::new(
+                Term::from_field_text(field, fold),
+                IndexRecordOption::Basic,
+            )));
+        }
+        let chars = fold.chars().count();
+        let t = Term::from_field_text(f.name_fold, fold);
+        if last && chars >= MIN_PREFIX_CHARS {
+            any_of.push(Box::new(FuzzyTermQuery::new_prefix(t.clone(), 0, false)));
+        }
+        if chars >= MIN_FUZZY_CHARS {
+            any_of.push(Box::new(FuzzyTermQuery::new(t, 1, true)));
+        }
+    }
+    any(any_of)
+}
+
+/// The products that have every product word of the text but generic ones and a last word of
+/// one letter (the place neither: it ranks, it does not filter), as required clauses scoring
+/// nothing; none when the text has no such word.
+///
+/// Searching these first keeps the work of ranking to the products that can be the answer: a
+/// product with every word outranks one without (see the coordination score), so when enough
+/// have every word the page is found among them.
+pub(crate) fn required_words(f: &Fields, words: &[QueryWord]) -> Vec<Boxed> {
+    let (product, _) = split_place(words);
+    let generic = generic_words(product);
+    if generic.iter().all(|g| *g) {
+        // "đặc sản Đồng Tháp": what matters is the place, which ranks; nothing is required.
+        return Vec::new();
+    }
+    let synonyms = synonym_matches(product);
+    let mut out = Vec::new();
+    for (i, w) in product.iter().enumerate() {
+        let last = i + 1 == product.len();
+        // A last word still being typed ("mật ong hoa n") is not required yet.
+        let typing = last && w.fold.chars().count() < MIN_PREFIX_CHARS && product.len() > 1;
+        if generic[i] || typing {
+            continue;
+        }
+        let via_synonym = synonyms
+            .iter()
+            .filter(|m| (m.start..m.start + m.len).contains(&i))
+            .map(|m| name_words(f, &m.to))
+            .collect();
+        let matched = word_match(f, w, last, via_synonym);
+        out.push(constant(matched, 0.0));
     }
     out
 }

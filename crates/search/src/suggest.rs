@@ -2,7 +2,8 @@
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{
-    BooleanQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query as TantivyQuery, TermQuery,
+    BooleanQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, Query as TantivyQuery,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{TantivyDocument, Term};
@@ -10,13 +11,13 @@ use tantivy::{TantivyDocument, Term};
 use crate::SearchError;
 use crate::analyzer::{self, HEAD_WORDS, fold_word, head_term};
 use crate::index::SearchIndex;
-use crate::query::query_words;
+use crate::query::{QueryWord, query_words};
 use crate::schema::F_STARS;
 use crate::search::{column_u64, stored_text};
 
 impl SearchIndex {
     /// As-you-type suggestions: distinct product names (as displayed) whose words start with the
-    /// typed words, in order of the typed words; best first (exact-accent and whole-word matches,
+    /// typed words (or their Telex readings), in order of the typed words; best first (exact-accent and whole-word matches,
     /// then stars). Empty when the text has no word, or a single word of one letter.
     pub fn suggest(&self, prefix: &str, limit: usize) -> Result<Vec<String>, SearchError> {
         let limit = limit.min(50);
@@ -31,12 +32,18 @@ impl SearchIndex {
             Box::new(ConstScoreQuery::new(Box::new(q), score))
         };
         for w in &words {
-            // Every typed word starts a word of the name (folded), …
-            clauses.push((Occur::Must, prefix(f.name_fold, &w.fold, 1.0)));
+            // Every typed word, as typed or as its Telex reading ("nuowcs" is "nước"), starts a
+            // word of the name (folded), …
+            let starts = std::iter::once(&w.fold)
+                .chain(w.alternatives.iter().map(|(_, fold)| fold))
+                .map(|fold| prefix(f.name_fold, fold, 1.0))
+                .collect();
+            clauses.push((Occur::Must, Box::new(DisjunctionMaxQuery::new(starts))));
             // … better with the accents typed, better still as a whole word.
-            clauses.push((Occur::Should, prefix(f.name_exact, &w.exact, 1.0)));
+            let exact = w.meant_exact();
+            clauses.push((Occur::Should, prefix(f.name_exact, exact, 1.0)));
             let whole_exact = TermQuery::new(
-                Term::from_field_text(f.name_exact, &w.exact),
+                Term::from_field_text(f.name_exact, exact),
                 IndexRecordOption::Basic,
             );
             clauses.push((
@@ -46,8 +53,8 @@ impl SearchIndex {
         }
         // Names that start with the typed text come first.
         if words.len() <= HEAD_WORDS {
-            let exact: Vec<&str> = words.iter().map(|w| w.exact.as_str()).collect();
-            let fold: Vec<&str> = words.iter().map(|w| w.fold.as_str()).collect();
+            let exact: Vec<&str> = words.iter().map(QueryWord::meant_exact).collect();
+            let fold: Vec<&str> = words.iter().map(QueryWord::meant_fold).collect();
             clauses.push((Occur::Should, prefix(f.head_exact, &head_term(&exact), 3.0)));
             clauses.push((Occur::Should, prefix(f.head_fold, &head_term(&fold), 2.0)));
         }

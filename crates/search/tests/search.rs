@@ -449,6 +449,36 @@ fn every_word_matching_ranks_above_some_words_matching() {
 }
 
 #[test]
+fn enough_products_with_every_word_are_the_answer_and_too_few_add_those_with_some() {
+    let index = index();
+    let base = product(0);
+    let honey = |i: usize, name: &str| ProductDoc {
+        id: format!("id-honey-{i}"),
+        code: format!("HO{i}"),
+        name: name.to_string(),
+        description: "Mật ong nuôi tự nhiên.".into(),
+        ..base.clone()
+    };
+    let mut docs = catalogue();
+    docs.extend((0..12).map(|i| honey(i, &format!("Mật ong hoa nhãn loại {i}"))));
+    docs.extend((12..15).map(|i| honey(i, "Mật ong hoa cà phê")));
+    index.replace_all(docs.into_iter(), 8).expect("indexing");
+    // Thirteen products have "mật", "ong" and "nhãn" (the twelve and "Mật ong hoa nhãn Hưng
+    // Yên"): they are the answer, counted alone, without the other honey.
+    let r = search(&index, "mật ong nhãn");
+    assert_eq!(r.total, 13, "{:?}", r.hits);
+    assert!(r.hits.iter().all(|h| h.code.starts_with("HO") || h.code == "MO1"), "{:?}", r.hits);
+    // A generic word ("đặc sản") is not required.
+    assert_eq!(search(&index, "mật ong nhãn đặc sản").total, 13);
+    // Three have "cà phê" with the honey: too few, so products with some of the words come too,
+    // those with every word first.
+    let r = search(&index, "mật ong cà phê");
+    assert!(r.total > 3, "{}", r.total);
+    let first: Vec<&str> = r.hits.iter().take(3).map(|h| h.code.as_str()).collect();
+    assert!(first.iter().all(|c| ["HO12", "HO13", "HO14"].contains(c)), "{:?}", r.hits);
+}
+
+#[test]
 fn did_you_mean_offers_the_closest_name_word_when_nothing_matches() {
     let index = index();
     let r = search(&index, "thaanhh");
@@ -610,6 +640,19 @@ fn suggestions_complete_the_typed_words_with_distinct_names() {
     assert!(index.suggest("", 5).expect("suggestions").is_empty());
     assert!(index.suggest("mật", 0).expect("suggestions").is_empty());
     assert_eq!(index.suggest("mật ong", 1).expect("suggestions").len(), 1);
+}
+
+#[test]
+fn suggestions_read_words_typed_in_telex_with_the_input_method_off() {
+    let index = index();
+    // "mawms" is "mắm" (ranked above "Mâm đồng", which only folds the same), "nuowcs" "nước".
+    let s = index.suggest("mawms", 5).expect("suggestions");
+    assert_eq!(s.first().map(String::as_str), Some("Mắm tôm Hậu Lộc"), "{s:?}");
+    let s = index.suggest("nuowcs m", 5).expect("suggestions");
+    assert_eq!(s.len(), 2, "{s:?}");
+    assert!(s.iter().all(|n| n.starts_with("Nước mắm")), "{s:?}");
+    // A word that is not Telex is read as typed.
+    assert_eq!(index.suggest("nuoc m", 5).expect("suggestions"), s);
 }
 
 #[test]
