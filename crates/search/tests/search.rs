@@ -467,7 +467,11 @@ fn enough_products_with_every_word_are_the_answer_and_too_few_add_those_with_som
     // Yên"): they are the answer, counted alone, without the other honey.
     let r = search(&index, "mật ong nhãn");
     assert_eq!(r.total, 13, "{:?}", r.hits);
-    assert!(r.hits.iter().all(|h| h.code.starts_with("HO") || h.code == "MO1"), "{:?}", r.hits);
+    assert!(
+        r.hits.iter().all(|h| h.code.starts_with("HO") || h.code == "MO1"),
+        "{:?}",
+        r.hits
+    );
     // A generic word ("đặc sản") is not required.
     assert_eq!(search(&index, "mật ong nhãn đặc sản").total, 13);
     // Three have "cà phê" with the honey: too few, so products with some of the words come too,
@@ -475,7 +479,11 @@ fn enough_products_with_every_word_are_the_answer_and_too_few_add_those_with_som
     let r = search(&index, "mật ong cà phê");
     assert!(r.total > 3, "{}", r.total);
     let first: Vec<&str> = r.hits.iter().take(3).map(|h| h.code.as_str()).collect();
-    assert!(first.iter().all(|c| ["HO12", "HO13", "HO14"].contains(c)), "{:?}", r.hits);
+    assert!(
+        first.iter().all(|c| ["HO12", "HO13", "HO14"].contains(c)),
+        "{:?}",
+        r.hits
+    );
 }
 
 #[test]

@@ -250,6 +250,17 @@ impl Catalog {
         let mut f = self.follow.lock().await;
         let started = std::time::Instant::now();
         let watermark = self.store.latest_change_id().await?;
+        // The changes of the trailing window already committed now are in the products read
+        // below: the follower need not apply them again (which would also move the generation
+        // and drop every answer kept since the rebuild).
+        let committed: BTreeSet<i64> = self
+            .store
+            .change_keys_since((watermark - WINDOW).max(0), &PAGE_ENTITIES, BATCH)
+            .await?
+            .into_iter()
+            .map(|(id, _, _)| id)
+            .filter(|id| *id <= watermark)
+            .collect();
         let today = today_vn();
         let (tx, mut rx) = tokio::sync::mpsc::channel::<ProductDoc>(4_096);
         let index = Arc::clone(&self.index);
@@ -286,7 +297,7 @@ impl Catalog {
         }
         written?;
         f.high = watermark;
-        f.seen.clear();
+        f.seen = committed;
         f.expiry_day = today;
         tracing::info!(
             products = count,
