@@ -364,15 +364,12 @@ fn synonym_matches(product: &[QueryWord]) -> Vec<SynonymMatch> {
     out
 }
 
-/// The folded words in a row in the name: a term or a phrase.
-fn name_words(f: &Fields, folds: &[String]) -> Boxed {
+/// The folded words in a row in a field: a term or a phrase.
+fn words_in(field: Field, folds: &[String]) -> Boxed {
     if folds.len() == 1 {
-        term_query(f.name_fold, &folds[0])
+        term_query(field, &folds[0])
     } else {
-        let terms = folds
-            .iter()
-            .map(|t| Term::from_field_text(f.name_fold, t))
-            .collect();
+        let terms = folds.iter().map(|t| Term::from_field_text(field, t)).collect();
         Box::new(PhraseQuery::new(terms))
     }
 }
@@ -384,7 +381,7 @@ fn synonym_queries(f: &Fields, b: &Boosts, product: &[QueryWord], weights: &[f32
     for m in synonym_matches(product) {
         let covered: f32 = weights[m.start..m.start + m.len].iter().sum();
         out.push(constant(
-            name_words(f, &m.to),
+            words_in(f.name_fold, &m.to),
             b.coordination * covered * b.synonym,
         ));
         if m.start == 0 {
@@ -445,7 +442,7 @@ pub(crate) fn required_words(f: &Fields, words: &[QueryWord]) -> Vec<Boxed> {
         let via_synonym = synonyms
             .iter()
             .filter(|m| (m.start..m.start + m.len).contains(&i))
-            .map(|m| name_words(f, &m.to))
+            .map(|m| words_in(f.name_fold, &m.to))
             .collect();
         let matched = word_match(f, w, last, via_synonym);
         out.push(constant(matched, 0.0));
@@ -456,14 +453,7 @@ pub(crate) fn required_words(f: &Fields, words: &[QueryWord]) -> Vec<Boxed> {
 /// The query of a place: the province (legacy or 2025) as a phrase on the province field, or
 /// in the name.
 fn place_query(f: &Fields, b: &Boosts, place: &[String]) -> Boxed {
-    let on = |field: Field| -> Boxed {
-        if place.len() == 1 {
-            term_query(field, &place[0])
-        } else {
-            let terms = place.iter().map(|w| Term::from_field_text(field, w)).collect();
-            Box::new(PhraseQuery::new(terms))
-        }
-    };
+    let on = |field: Field| words_in(field, place);
     // A name that carries the place ("Nhãn lồng Hưng Yên") is a little more of that place.
     any(vec![
         constant(any(vec![on(f.province_fold), on(f.name_fold)]), b.place),

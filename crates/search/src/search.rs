@@ -57,13 +57,14 @@ impl SearchIndex {
         // Products with every word first: when enough of them match, they are the answer (and
         // only they are ranked); otherwise every product with any word.
         let required = required_words(f, &words);
+        let text = text_query(f, &self.boosts, &words);
         let mut found = None;
         if !required.is_empty() {
             let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> =
                 required.into_iter().map(|r| (Occur::Must, r)).collect();
             clauses.extend(filters.iter().map(|(o, c)| (*o, c.box_clone())));
-            if let Some(text) = text_query(f, &self.boosts, &words) {
-                clauses.push((Occur::Should, text));
+            if let Some(text) = &text {
+                clauses.push((Occur::Should, text.box_clone()));
             }
             let strict = collect(&searcher, &BooleanQuery::new(clauses), sort, offset, limit)?;
             if strict.0 >= ALL_WORDS_ENOUGH {
@@ -73,7 +74,6 @@ impl SearchIndex {
         let (total, facets, page) = match found {
             Some(found) => found,
             None => {
-                let text = text_query(f, &self.boosts, &words);
                 let mut clauses = filters;
                 clauses.push((Occur::Must, text.unwrap_or_else(|| Box::new(AllQuery))));
                 collect(&searcher, &BooleanQuery::new(clauses), sort, offset, limit)?
