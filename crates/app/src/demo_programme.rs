@@ -550,6 +550,8 @@ async fn seed_indicators(
                         Measure::Events => 1,
                         Measure::Exhibitors => 10 + rng.below(20) as i64,
                         Measure::ReportsFiled => 12 + rng.below(10) as i64,
+                        Measure::ModelsReplicated => 1 + rng.below(3) as i64,
+                        Measure::SupportAnswered => 3 + rng.below(5) as i64,
                         Measure::Manual => 2 + rng.below(4) as i64,
                     };
                     let actual = (ind.measure == Measure::Manual).then(|| target - 1 + rng.below(3) as i64);

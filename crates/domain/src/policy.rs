@@ -104,6 +104,30 @@ pub enum Resource<'a> {
         /// The host alliance of the year.
         host: Option<AllianceId>,
     },
+    /// The support desk as a whole: asking for support, the list of requests (each user sees
+    /// those of their scope).
+    SupportDesk,
+    /// One support request, with the organisation that asked and the alliance that answers.
+    SupportRequest {
+        /// The organisation that asked.
+        organisation: OrganisationId,
+        /// The alliance that answers (the organisation's managing alliance when it asked).
+        alliance: Option<AllianceId>,
+    },
+    /// The kinds of effective cooperative model (editable reference data).
+    ModelKinds,
+    /// One cooperative shown as a model, with the alliance that manages it.
+    ModelEntry {
+        /// The alliance that manages the organisation.
+        alliance: Option<AllianceId>,
+        /// Whether the public sees it.
+        published: bool,
+    },
+    /// A replication of a model by an organisation, with the alliance that supported it.
+    ModelReplication {
+        /// The replicating organisation's managing alliance.
+        alliance: Option<AllianceId>,
+    },
 }
 
 impl Principal {
@@ -126,6 +150,8 @@ pub fn can(principal: &Principal, action: Action, resource: Resource<'_>) -> boo
             && match resource {
                 R::Alliances | R::Alliance(_) | R::ReferenceData => true,
                 R::Event { published, .. } => published,
+                R::ModelKinds => true,
+                R::ModelEntry { published, .. } => published,
                 _ => false,
             };
     };
@@ -222,6 +248,34 @@ pub fn can(principal: &Principal, action: Action, resource: Resource<'_>) -> boo
             Role::AllianceStaff { alliance: mine } => {
                 action == View || alliance == Some(mine) || (alliance.is_none() && host == Some(mine))
             }
+            _ => false,
+        },
+        // Any signed-in user may ask; each list shows only the requests of the user's scope.
+        (R::SupportDesk, View) => true,
+        (R::SupportDesk, Create) => matches!(role, Role::OrganisationRep { .. }),
+        (R::SupportDesk, _) => false,
+        // The organisation asks and follows its request; its alliance's staff answer, assign and
+        // close it; coordinators answer those of organisations no alliance manages.
+        (R::SupportRequest { organisation, alliance }, _) => match role {
+            Role::OrganisationRep { organisation: mine } => mine == organisation && action != Review,
+            Role::AllianceStaff { alliance: mine } => alliance == Some(mine),
+            Role::Coordinator => true,
+            Role::Admin => true,
+        },
+        // The public reads the kinds; coordinators keep the list.
+        (R::ModelKinds, View) => true,
+        (R::ModelKinds, _) => role == Role::Coordinator,
+        // Staff and coordinators read every entry; the managing alliance keeps its own; an
+        // organisation reads its own published entry like the public.
+        (R::ModelEntry { alliance, published }, _) => match role {
+            Role::Coordinator => true,
+            Role::AllianceStaff { alliance: mine } => action == View || alliance == Some(mine),
+            Role::OrganisationRep { .. } => action == View && published,
+            Role::Admin => true,
+        },
+        (R::ModelReplication { alliance }, _) => match role {
+            Role::Coordinator => true,
+            Role::AllianceStaff { alliance: mine } => action == View || alliance == Some(mine),
             _ => false,
         },
         (R::Alliances | R::Alliance(_) | R::ReferenceData | R::AuditLog | R::Dashboard, _) => false,

@@ -157,13 +157,19 @@ pub enum Measure {
     Exhibitors,
     /// Activity reports of the year submitted by the alliance's organisations.
     ReportsFiled,
-    /// Typed in by staff (models replicated, support requests answered, …).
+    /// Replications of a showcased model recorded for the year, counted for the alliance
+    /// that manages the replicating organisation.
+    ModelsReplicated,
+    /// Support requests first answered during the year, counted for the alliance that
+    /// answers them.
+    SupportAnswered,
+    /// Typed in by staff.
     Manual,
 }
 
 impl Measure {
     /// Every measure.
-    pub const ALL: [Measure; 10] = [
+    pub const ALL: [Measure; 12] = [
         Measure::Activities,
         Measure::Participants,
         Measure::OrganisationsSupported,
@@ -173,6 +179,8 @@ impl Measure {
         Measure::Events,
         Measure::Exhibitors,
         Measure::ReportsFiled,
+        Measure::ModelsReplicated,
+        Measure::SupportAnswered,
         Measure::Manual,
     ];
 
@@ -188,6 +196,8 @@ impl Measure {
             Measure::Events => "events",
             Measure::Exhibitors => "exhibitors",
             Measure::ReportsFiled => "reports_filed",
+            Measure::ModelsReplicated => "models_replicated",
+            Measure::SupportAnswered => "support_answered",
             Measure::Manual => "manual",
         }
     }
@@ -209,6 +219,8 @@ impl Measure {
             Measure::Events => "measure-events",
             Measure::Exhibitors => "measure-exhibitors",
             Measure::ReportsFiled => "measure-reports-filed",
+            Measure::ModelsReplicated => "measure-models-replicated",
+            Measure::SupportAnswered => "measure-support-answered",
             Measure::Manual => "measure-manual",
         }
     }
@@ -279,13 +291,13 @@ pub const DEFAULT_INDICATORS: [(&str, &str, &str, Measure); 11] = [
         "MH",
         "Mô hình HTX kiểu mới hiệu quả được nhân rộng",
         "mô hình",
-        Measure::Manual,
+        Measure::ModelsReplicated,
     ),
     (
         "TV",
         "Yêu cầu tư vấn, hỗ trợ được giải đáp",
         "yêu cầu",
-        Measure::Manual,
+        Measure::SupportAnswered,
     ),
 ];
 

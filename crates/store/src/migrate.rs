@@ -68,6 +68,16 @@ const MIGRATIONS: &[Migration] = &[
         name: "programmes",
         statements: programmes,
     },
+    Migration {
+        version: 10,
+        name: "support_requests",
+        statements: support_requests,
+    },
+    Migration {
+        version: 11,
+        name: "model_showcase",
+        statements: model_showcase,
+    },
 ];
 
 /// The newest schema version this binary knows.
@@ -469,13 +479,6 @@ fn activity_reports(backend: DatabaseBackend) -> Vec<Statement> {
             .big_integer()
             .not_null()
             .default(0)
-            .to_owned()
-    };
-    let flag = |name: &'static str| {
-        ColumnDef::new(name)
-            .boolean()
-            .not_null()
-            .default(false)
             .to_owned()
     };
     let table = Table::create()
@@ -1231,5 +1234,203 @@ fn programmes(backend: DatabaseBackend) -> Vec<Statement> {
         backend.build(&reviews),
     ];
     out.extend(indexes.iter().map(|i| backend.build(i)));
+    out
+}
+
+fn flag(name: &'static str) -> ColumnDef {
+    ColumnDef::new(name).boolean().not_null().default(false).to_owned()
+}
+
+/// Support requests (tư vấn – hỗ trợ): a cooperative asks, its alliance's staff answer in a
+/// thread. The two support indicators of a programme are computed from these tables, so the
+/// programme's manual "MH"/"TV" indicators become computed ones.
+fn support_requests(backend: DatabaseBackend) -> Vec<Statement> {
+    let requests = Table::create()
+        .table("support_requests")
+        .col(id())
+        .col(big("organisation_id"))
+        .col(opt_big("alliance_id"))
+        .col(text("topic", 20))
+        .col(text("title", 300))
+        .col(text("status", 20))
+        .col(opt_big("assignee_id"))
+        .col(opt_text("assignee_name", 120))
+        .col(text("created_by_name", 120))
+        .col(int("messages"))
+        .col(ts("created_at"))
+        .col(ts("updated_at"))
+        .col(opt_ts("first_answered_at"))
+        .col(opt_ts("closed_at"))
+        .col(version())
+        .foreign_key(&mut fk(
+            "organisation_id",
+            "organisations",
+            ForeignKeyAction::Cascade,
+        ))
+        .foreign_key(&mut fk("alliance_id", "alliances", ForeignKeyAction::Restrict))
+        .foreign_key(&mut fk("assignee_id", "users", ForeignKeyAction::SetNull))
+        .to_owned();
+    let messages = Table::create()
+        .table("support_messages")
+        .col(id())
+        .col(big("request_id"))
+        .col(opt_big("author_id"))
+        .col(text("author_name", 120))
+        .col(flag("from_staff"))
+        .col(long_text("body"))
+        .col(ts("created_at"))
+        .foreign_key(&mut fk(
+            "request_id",
+            "support_requests",
+            ForeignKeyAction::Cascade,
+        ))
+        .foreign_key(&mut fk("author_id", "users", ForeignKeyAction::SetNull))
+        .to_owned();
+    let indexes = [
+        Index::create()
+            .name("ix_support_alliance_status")
+            .table("support_requests")
+            .col("alliance_id")
+            .col("status")
+            .col("updated_at")
+            .to_owned(),
+        Index::create()
+            .name("ix_support_organisation")
+            .table("support_requests")
+            .col("organisation_id")
+            .to_owned(),
+        Index::create()
+            .name("ix_support_answered")
+            .table("support_requests")
+            .col("first_answered_at")
+            .to_owned(),
+        Index::create()
+            .name("ix_support_messages_request")
+            .table("support_messages")
+            .col("request_id")
+            .col("id")
+            .to_owned(),
+    ];
+    let mut out = vec![backend.build(&requests), backend.build(&messages)];
+    out.extend(indexes.iter().map(|i| backend.build(i)));
+    out.extend(computed_indicators(backend, &[("TV", "support_answered")]));
+    out
+}
+
+/// Turns the programmes' typed indicators of the given codes into computed ones, when they
+/// still are typed (`manual`); their targets stay, their typed actuals are no longer read
+/// (the data gives the actuals now).
+fn computed_indicators(backend: DatabaseBackend, codes: &[(&str, &str)]) -> Vec<Statement> {
+    codes
+        .iter()
+        .map(|(code, measure)| {
+            let q = Query::update()
+                .table("indicators")
+                .value("measure", *measure)
+                .and_where(Expr::col("code").eq(*code))
+                .and_where(Expr::col("measure").eq("manual"))
+                .to_owned();
+            backend.build(&q)
+        })
+        .collect()
+}
+
+/// The showcase of effective new-type cooperative models (Decision 167/QĐ-TTg): the kinds
+/// of model (editable data: the scheme's list is not fixed), the cooperatives shown as
+/// models with their assessment, and the replications of each model by other organisations.
+fn model_showcase(backend: DatabaseBackend) -> Vec<Statement> {
+    let kinds = Table::create()
+        .table("model_kinds")
+        .col(id())
+        .col(int("position"))
+        .col(text("code", 20))
+        .col(text("name", 300))
+        .col(long_text("description"))
+        .col(ts("created_at"))
+        .col(ts("updated_at"))
+        .col(version())
+        .to_owned();
+    let entries = Table::create()
+        .table("model_entries")
+        .col(id())
+        .col(big("organisation_id"))
+        .col(big("kind_id"))
+        .col(int("selected_year"))
+        .col(opt_int("rating_points"))
+        .col(flag("dossier_complete"))
+        .col(flag("published"))
+        .col(long_text("summary"))
+        .col(long_text("results"))
+        .col(text("actor_name", 120))
+        .col(ts("created_at"))
+        .col(ts("updated_at"))
+        .col(version())
+        .foreign_key(&mut fk(
+            "organisation_id",
+            "organisations",
+            ForeignKeyAction::Cascade,
+        ))
+        .foreign_key(&mut fk("kind_id", "model_kinds", ForeignKeyAction::Restrict))
+        .check((
+            "ck_model_entries_points",
+            Expr::col("rating_points")
+                .is_null()
+                .or(Expr::col("rating_points").between(0, 100)),
+        ))
+        .to_owned();
+    let replications = Table::create()
+        .table("model_replications")
+        .col(id())
+        .col(big("entry_id"))
+        .col(big("organisation_id"))
+        .col(opt_big("alliance_id"))
+        .col(int("year"))
+        .col(text("replicated_on", 10))
+        .col(long_text("note"))
+        .col(text("actor_name", 120))
+        .col(ts("created_at"))
+        .foreign_key(&mut fk("entry_id", "model_entries", ForeignKeyAction::Cascade))
+        .foreign_key(&mut fk(
+            "organisation_id",
+            "organisations",
+            ForeignKeyAction::Restrict,
+        ))
+        .foreign_key(&mut fk("alliance_id", "alliances", ForeignKeyAction::Restrict))
+        .to_owned();
+    let indexes = [
+        Index::create()
+            .name("ux_model_kinds_code")
+            .table("model_kinds")
+            .col("code")
+            .unique()
+            .to_owned(),
+        Index::create()
+            .name("ux_model_entries_org_kind")
+            .table("model_entries")
+            .col("organisation_id")
+            .col("kind_id")
+            .unique()
+            .to_owned(),
+        Index::create()
+            .name("ux_model_replications")
+            .table("model_replications")
+            .col("entry_id")
+            .col("organisation_id")
+            .unique()
+            .to_owned(),
+        Index::create()
+            .name("ix_model_replications_year")
+            .table("model_replications")
+            .col("year")
+            .col("alliance_id")
+            .to_owned(),
+    ];
+    let mut out = vec![
+        backend.build(&kinds),
+        backend.build(&entries),
+        backend.build(&replications),
+    ];
+    out.extend(indexes.iter().map(|i| backend.build(i)));
+    out.extend(computed_indicators(backend, &[("MH", "models_replicated")]));
     out
 }

@@ -13,7 +13,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use crate::entity::{indicator, programme};
+use crate::entity::programme;
 use crate::programmes::{Activity, Indicator, IndicatorValue, Programme};
 use crate::{Store, StoreError};
 
@@ -151,7 +151,9 @@ pub struct DashboardYear {
     pub support_activities: i64,
     /// People they reached.
     pub support_participants: i64,
-    /// Support requests answered (typed figure of the `TV` indicator).
+    /// Support requests received that year.
+    pub support_requests: i64,
+    /// Support requests first answered that year.
     pub support_answered: i64,
     /// OCOP certificates decided that year.
     pub ocop_certified: i64,
@@ -352,6 +354,25 @@ async fn year_figures<C: ConnectionTrait>(
     )
     .await?;
     grouped(&mut f, reports, Measure::ReportsFiled);
+    let replicated = rows(
+        c,
+        format!("SELECT alliance_id, COUNT(*) FROM model_replications WHERE year = {year} GROUP BY alliance_id"),
+    )
+    .await?;
+    grouped(&mut f, replicated, Measure::ModelsReplicated);
+    // Timestamps compare as text on SQLite and as timestamps on PostgreSQL: both order a
+    // year's first and the next year's first around every instant of the year.
+    let answered = rows(
+        c,
+        format!(
+            "SELECT alliance_id, COUNT(*) FROM support_requests \
+             WHERE first_answered_at >= '{year:04}-01-01' AND first_answered_at < '{next:04}-01-01' \
+             GROUP BY alliance_id",
+            next = year + 1
+        ),
+    )
+    .await?;
+    grouped(&mut f, answered, Measure::SupportAnswered);
     Ok(f)
 }
 
@@ -452,13 +473,9 @@ impl ReviewFigures {
 }
 
 impl Store {
-    /// The first and last years of the latest programme (the one starting last) and the id of
-    /// its indicator coded `indicator_code`, when there is a programme: what a dashboard needs
-    /// of the programmes, read without loading them.
-    pub async fn latest_programme_years(
-        &self,
-        indicator_code: &str,
-    ) -> Result<Option<(i32, i32, Option<i64>)>, StoreError> {
+    /// The first and last years of the latest programme (the one starting last), when there is
+    /// a programme: what a dashboard needs of the programmes, read without loading them.
+    pub async fn latest_programme_years(&self) -> Result<Option<(i32, i32)>, StoreError> {
         let Some((id, first, last)) = programme::Entity::find()
             .select_only()
             .columns([
@@ -474,17 +491,7 @@ impl Store {
         else {
             return Ok(None);
         };
-        let indicator = indicator::Entity::find()
-            .select_only()
-            .column(indicator::Column::Id)
-            .filter(indicator::Column::ProgrammeId.eq(id))
-            .filter(indicator::Column::Code.eq(indicator_code))
-            .order_by_asc(indicator::Column::Position)
-            .order_by_asc(indicator::Column::Id)
-            .into_tuple::<i64>()
-            .one(&self.db)
-            .await?;
-        Ok(Some((first, last, indicator)))
+        Ok(Some((first, last)))
     }
 
     /// The computed figures of a programme in a year.
@@ -595,7 +602,6 @@ impl Store {
         alliance: Option<AllianceId>,
         first: i32,
         last: i32,
-        support_indicator: Option<i64>,
     ) -> Result<Dashboard, StoreError> {
         let c = &self.db;
         let mut d = Dashboard {
@@ -753,19 +759,22 @@ impl Store {
                 d.years[i].support_participants += int(&r, 2);
             }
         }
-        if let Some(ind) = support_indicator {
-            let value_scope = scoped("alliance_id", alliance);
+        // Requests received and first answered, by year (the year read off the timestamp's
+        // text: the same expression on both engines).
+        let support_scope = scoped("alliance_id", alliance);
+        for (column, answered) in [("created_at", false), ("first_answered_at", true)] {
             for r in rows(
                 c,
                 format!(
-                    "SELECT year, CAST(SUM(actual) AS BIGINT) FROM indicator_values \
-                     WHERE indicator_id = {ind}{value_scope} GROUP BY year"
+                    "SELECT CAST(SUBSTR(CAST({column} AS TEXT), 1, 4) AS INTEGER) AS y, COUNT(*) \
+                     FROM support_requests WHERE {column} IS NOT NULL{support_scope} GROUP BY y"
                 ),
             )
             .await?
             {
                 if let Some(i) = idx(int(&r, 0)) {
-                    d.years[i].support_answered += int(&r, 1);
+                    let y = &mut d.years[i];
+                    *if answered { &mut y.support_answered } else { &mut y.support_requests } += int(&r, 1);
                 }
             }
         }

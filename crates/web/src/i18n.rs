@@ -1,5 +1,5 @@
 //! Languages and the message catalogue (`locales/*/main.ftl`, and one file per module such as
-//! `events.ftl`, `programme.ftl`, `review.ftl`). Vietnamese is the default.
+//! `events.ftl`, `programme.ftl`, `review.ftl`, `support.ftl`, `models.ftl`). Vietnamese is the default.
 //!
 //! Every user-facing string goes through [`Lang::t`]; the domain's validation findings carry
 //! catalogue keys, translated here.
@@ -37,6 +37,8 @@ static VI_KEYS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
             include_str!("../locales/vi/events.ftl"),
             include_str!("../locales/vi/programme.ftl"),
             include_str!("../locales/vi/review.ftl"),
+            include_str!("../locales/vi/support.ftl"),
+            include_str!("../locales/vi/models.ftl"),
         ])
     });
 static EN_KEYS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
@@ -46,6 +48,8 @@ static EN_KEYS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
             include_str!("../locales/en/events.ftl"),
             include_str!("../locales/en/programme.ftl"),
             include_str!("../locales/en/review.ftl"),
+            include_str!("../locales/en/support.ftl"),
+            include_str!("../locales/en/models.ftl"),
         ])
     });
 

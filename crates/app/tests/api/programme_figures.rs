@@ -106,7 +106,7 @@ on_both_engines! {
         assert!(review.target(computed, None).expect("targets") >= 5, "every alliance has a target");
 
         // Dashboards: registered organisations grow to what the register holds.
-        let d = app.store.dashboard(None, 2021, 2026, None).await.expect("dashboard");
+        let d = app.store.dashboard(None, 2021, 2026).await.expect("dashboard");
         let last = d.years.last().expect("years");
         assert_eq!(
             last.registered,
@@ -118,7 +118,7 @@ on_both_engines! {
             d.years.iter().find(|y| y.year == 2023).map(|y| y.events),
             Some(f2023.get(None, Measure::Events))
         );
-        let hn_dash = app.store.dashboard(Some(hn), 2021, 2026, None).await.expect("Hà Nội's dashboard");
+        let hn_dash = app.store.dashboard(Some(hn), 2021, 2026).await.expect("Hà Nội's dashboard");
         let hn_total: i64 = hn_dash.by_kind.values().sum();
         assert_eq!(
             hn_total,

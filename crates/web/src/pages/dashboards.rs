@@ -49,8 +49,6 @@ const FRESH: Duration = Duration::from_secs(60);
 /// Years a dashboard covers at least, and at most.
 const MIN_YEARS: i32 = 5;
 const MAX_YEARS: i32 = 20;
-/// The code of the indicator of support requests answered.
-const SUPPORT_INDICATOR: &str = "TV";
 
 /// The application instance: tests run several in one process, each on its own database. Its
 /// metrics' address, and its start instant to tell apart two applications that got the same
@@ -62,12 +60,11 @@ type App = (usize, Instant);
 /// show the same years).
 type Key = (App, Option<i64>, i32, i32);
 
-/// The years a dashboard shows unless asked for others, and the support indicator.
+/// The years a dashboard shows unless asked for others.
 #[derive(Clone, Copy)]
 struct Period {
     first: i32,
     last: i32,
-    support: Option<i64>,
 }
 
 /// A computed value and when it was computed.
@@ -202,21 +199,18 @@ fn year(raw: &str) -> Option<i32> {
     raw.trim().parse().ok().filter(|y| (2000..=2100).contains(y))
 }
 
-/// The latest programme's period, reaching back to cover five years, and its support
-/// indicator.
+/// The latest programme's period, reaching back to cover five years.
 async fn period(state: AppState) -> AppResult<Period> {
-    let latest = state.store.latest_programme_years(SUPPORT_INDICATOR).await?;
+    let latest = state.store.latest_programme_years().await?;
     let this_year = today_date().year();
     Ok(match latest {
-        Some((first, last, support)) => Period {
+        Some((first, last)) => Period {
             first: first.min(last - (MIN_YEARS - 1)),
             last,
-            support,
         },
         None => Period {
             first: this_year - (MIN_YEARS - 1),
             last: this_year,
-            support: None,
         },
     })
 }
@@ -239,7 +233,7 @@ async fn computed(
     let store = state.store.clone();
     let c = DASHBOARDS
         .get(key, move || async move {
-            Ok(store.dashboard(alliance, first, last, p.support).await?)
+            Ok(store.dashboard(alliance, first, last).await?)
         })
         .await?;
     Ok((first, last, c))
@@ -329,10 +323,16 @@ fn table(lang: Lang, name: &str, d: &Dashboard, names: &HashMap<i64, String>) ->
                 "dash-col-year",
                 "dash-col-support-activities",
                 "dash-col-support-participants",
+                "dash-col-support-requests",
                 "dash-col-support-answered",
             ];
             let rows = by_year(&keys, &|y| {
-                vec![y.support_activities, y.support_participants, y.support_answered]
+                vec![
+                    y.support_activities,
+                    y.support_participants,
+                    y.support_requests,
+                    y.support_answered,
+                ]
             });
             ("dash-support", keys, rows)
         }
@@ -446,7 +446,8 @@ fn charts(lang: Lang, name: &str, d: &Dashboard, t: &Tbl) -> Vec<String> {
                 "dash-support",
                 vec![
                     series(t.header[1].clone(), col(&|y| y.support_activities)),
-                    series(t.header[3].clone(), col(&|y| y.support_answered)),
+                    series(t.header[3].clone(), col(&|y| y.support_requests)),
+                    series(t.header[4].clone(), col(&|y| y.support_answered)),
                 ],
             )),
             chart::line_chart(&chart(
