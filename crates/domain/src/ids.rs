@@ -37,4 +37,10 @@ typed_id! {
     FileId,
     /// Identifies a product.
     ProductId,
+    /// Identifies a kind of effective cooperative model (Decision 167/QĐ-TTg).
+    ModelKindId,
+    /// Identifies a cooperative shown as an effective model.
+    ModelEntryId,
+    /// Identifies one replication of a model by another organisation.
+    ReplicationId,
 }

@@ -9,6 +9,8 @@
 //!   finding reported at once.
 //! - [`organisation`], [`report`], [`product`], [`ocop`], [`event`]: the registry, OCOP products
 //!   and trade-promotion events with their rules.
+//! - [`programme`], [`model`]: the coordination programme, and the showcase of effective
+//!   cooperative models assessed against Decision 167/QĐ-TTg.
 
 pub mod account;
 pub mod admin_units;
@@ -16,6 +18,7 @@ pub mod alliance;
 pub mod event;
 pub mod ids;
 pub mod lenient;
+pub mod model;
 pub mod ocop;
 pub mod organisation;
 pub mod policy;

@@ -517,6 +517,52 @@ mod tests {
     }
 
     #[test]
+    fn models_are_kept_by_the_managing_alliance_and_read_by_the_public_once_published() {
+        let hn = user(Role::AllianceStaff { alliance: HN });
+        let ct = user(Role::AllianceStaff { alliance: CT });
+        let coordinator = user(Role::Coordinator);
+        let rep = user(Role::OrganisationRep {
+            organisation: OrganisationId(10),
+        });
+        let public = Principal::Anonymous;
+        // The kinds of model: everyone reads them, coordinators alone keep them.
+        for p in [&public, &rep, &hn, &coordinator] {
+            assert!(can(p, Action::View, Resource::ModelKinds));
+        }
+        for a in [Action::Create, Action::Update, Action::Delete] {
+            assert!(can(&coordinator, a, Resource::ModelKinds));
+            assert!(!can(&hn, a, Resource::ModelKinds) && !can(&rep, a, Resource::ModelKinds));
+            assert!(!can(&public, a, Resource::ModelKinds));
+        }
+        let shown = Resource::ModelEntry {
+            alliance: Some(HN),
+            published: true,
+        };
+        let draft = Resource::ModelEntry {
+            alliance: Some(HN),
+            published: false,
+        };
+        assert!(can(&public, Action::View, shown) && !can(&public, Action::View, draft));
+        assert!(can(&rep, Action::View, shown) && !can(&rep, Action::View, draft));
+        assert!(
+            can(&ct, Action::View, draft),
+            "staff of every alliance read every model"
+        );
+        for a in [Action::Create, Action::Update, Action::Delete] {
+            assert!(can(&hn, a, draft) && can(&coordinator, a, draft));
+            assert!(!can(&ct, a, shown) && !can(&rep, a, shown) && !can(&public, a, shown));
+        }
+        // A replication is recorded by the replicating organisation's alliance.
+        let by_ct = Resource::ModelReplication { alliance: Some(CT) };
+        for a in [Action::Create, Action::Delete] {
+            assert!(can(&ct, a, by_ct) && can(&coordinator, a, by_ct));
+            assert!(!can(&hn, a, by_ct) && !can(&rep, a, by_ct) && !can(&public, a, by_ct));
+        }
+        let unmanaged = Resource::ModelReplication { alliance: None };
+        assert!(can(&coordinator, Action::Create, unmanaged) && !can(&hn, Action::Create, unmanaged));
+    }
+
+    #[test]
     fn only_admins_create_alliances() {
         assert!(can(&user(Role::Admin), Action::Create, Resource::Alliances));
         assert!(!can(
