@@ -7,8 +7,8 @@
 //!   write and appends its change-log row (entity, key, operation, actor, before/after) in the
 //!   same transaction. The change log is also the audit log that admins browse, and the feed
 //!   that search indexes and other nodes follow.
-//! - `alliances`, `users`, `sessions`, `tokens`, `files`, `organisations`, `products`, `events`:
-//!   one module per entity.
+//! - `alliances`, `users`, `sessions`, `tokens`, `files`, `organisations`, `products`, `events`,
+//!   `programmes`, `models`: one module per entity or feature.
 //!
 //! SeaORM is the single query layer for both engines (rejected: sqlx `Any`, which decodes
 //! PostgreSQL uuid and timestamptz differently from SQLite, and Diesel's per-engine branches).
@@ -22,6 +22,7 @@ mod files;
 mod imports;
 mod memberships;
 pub mod migrate;
+mod models;
 mod objects;
 mod organisations;
 mod product_import;
@@ -49,6 +50,7 @@ pub use events::{
 };
 pub use imports::{ExistingOrganisation, ImportCounts, ImportRecord};
 pub use memberships::Membership;
+pub use models::{ModelCard, ModelDetail, ModelEntry, ModelFilter, ModelKind, ModelSort, Replication};
 pub use objects::Objects;
 pub use organisations::{Organisation, OrganisationFilter, OrganisationSort, StatusChange};
 pub use product_import::{
