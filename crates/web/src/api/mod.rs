@@ -9,6 +9,7 @@ mod admin_units;
 mod alliances;
 mod audit;
 mod events;
+mod models;
 mod products;
 mod programmes;
 mod users;
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .merge(products::routes())
         .merge(events::routes())
         .merge(programmes::routes())
+        .merge(models::routes())
         .route("/openapi.json", get(openapi_json))
 }
 
@@ -100,6 +102,8 @@ pub struct FieldError {
         events::outcome,
         events::participation,
         programmes::list, programmes::get_one, programmes::activities, programmes::create_activity, programmes::get_activity,
+        models::list,
+        models::get_one,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldError)),
     modifiers(&BearerAuth),
@@ -108,7 +112,8 @@ pub struct FieldError {
         (name = "alliances", description = "Liên minh Hợp tác xã"),
         (name = "accounts", description = "Users and roles"),
         (name = "audit", description = "The change log"),
-        (name = "events", description = "Fairs, exhibitions and OCOP weeks, with exhibitor applications")
+        (name = "events", description = "Fairs, exhibitions and OCOP weeks, with exhibitor applications"),
+        (name = "models", description = "Effective new-type cooperative models (Decision 167/QĐ-TTg), assessed and replicated")
     )
 )]
 struct ApiDoc;

@@ -11,6 +11,7 @@ mod dashboards;
 mod events;
 mod home;
 mod imports;
+mod models;
 mod organisations;
 pub(crate) mod products;
 mod programmes;
@@ -55,6 +56,7 @@ pub fn routes() -> Router<AppState> {
         .merge(reports::routes())
         .merge(events::routes())
         .merge(programmes::routes())
+        .merge(models::routes())
         .merge(reviews::routes())
         .merge(dashboards::routes())
         .merge(audit::routes())
