@@ -1,6 +1,6 @@
 //! The demonstration data set: the five alliances that signed the 2023–2025 coordination
-//! programme, one organisation per province of the 2023 OCOP week, one account per role, and
-//! the trade-promotion events they took part in.
+//! programme, one organisation per province of the 2023 OCOP week, one account per role, the
+//! trade-promotion events they took part in, and the cooperatives shown as effective models.
 
 use std::path::Path;
 
@@ -193,6 +193,9 @@ pub async fn seed(store: &Store) -> anyhow::Result<()> {
     crate::demo_programme::seed_programme(store, &actor, &alliance_ids)
         .await
         .context("seeding the demonstration programme")?;
+    crate::demo_models::seed_models(store, &actor, &alliance_ids)
+        .await
+        .context("seeding the demonstration model cooperatives")?;
     Ok(())
 }
 
