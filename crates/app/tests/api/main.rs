@@ -52,6 +52,7 @@ mod cli;
 mod events;
 mod faults;
 mod imports;
+mod models;
 mod nodes;
 mod policy;
 mod product_import;
