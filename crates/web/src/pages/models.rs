@@ -357,7 +357,10 @@ async fn list(
         total: result.total,
         filtered: filter.kind.is_some() || filter.province.is_some() || filter.alliance.is_some(),
         pager: pager(&ctx, "/models", &extra, result.page, result.pages()),
-        export: format!("/models/export?{}", extra.trim_start_matches('&')),
+        export: match extra.strip_prefix('&') {
+            Some(query) => format!("/models/export?{query}"),
+            None => "/models/export".to_string(),
+        },
         can_add: can_add_model(&ctx),
         ctx: &ctx,
     };

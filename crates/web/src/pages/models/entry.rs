@@ -125,6 +125,15 @@ fn paragraphs(text: &Option<String>) -> Vec<String> {
         .collect()
 }
 
+/// Why the caller may not do what they asked: sign in first, or not allowed.
+fn refusal(ctx: &RequestCtx) -> AppError {
+    if ctx.user().is_none() {
+        AppError::Unauthenticated
+    } else {
+        AppError::Forbidden
+    }
+}
+
 /// Whether the caller may record replications (staff of an alliance, coordinators).
 fn can_record(ctx: &RequestCtx) -> bool {
     ctx.can(
@@ -249,11 +258,7 @@ async fn add_replication(
 ) -> AppResult<Response> {
     let m = model_for(&state, &ctx, &id, Action::View).await?;
     if !can_record(&ctx) {
-        return Err(if ctx.user().is_none() {
-            AppError::Unauthenticated
-        } else {
-            AppError::Forbidden
-        });
+        return Err(refusal(&ctx));
     }
     let parsed = form.parse(crate::pages::products::today_date());
     // The organisation is looked up even when the date is wrong: every finding at once.
@@ -495,11 +500,7 @@ async fn check_model(
 
 async fn new_form(State(state): State<AppState>, ctx: RequestCtx) -> AppResult<Response> {
     if !can_add_model(&ctx) {
-        return Err(if ctx.user().is_none() {
-            AppError::Unauthenticated
-        } else {
-            AppError::Forbidden
-        });
+        return Err(refusal(&ctx));
     }
     let form = ModelEntryForm {
         selected_year: crate::catalog::today_vn().year().to_string(),
@@ -514,11 +515,7 @@ async fn create(
     Form(form): Form<ModelEntryForm>,
 ) -> AppResult<Response> {
     if !can_add_model(&ctx) {
-        return Err(if ctx.user().is_none() {
-            AppError::Unauthenticated
-        } else {
-            AppError::Forbidden
-        });
+        return Err(refusal(&ctx));
     }
     let again = |form, shown: Shown| {
         let (state, ctx) = (&state, &ctx);
