@@ -168,8 +168,9 @@ pub async fn seed(store: &Store) -> anyhow::Result<()> {
             organisation: first_org.context("demo organisation")?,
         },
     ];
+    let mut users = Vec::new();
     for ((username, display_name), role) in ACCOUNTS.iter().zip(roles) {
-        store
+        let user = store
             .create_user(
                 &actor,
                 &NewUser {
@@ -181,6 +182,7 @@ pub async fn seed(store: &Store) -> anyhow::Result<()> {
                 },
             )
             .await?;
+        users.push(user);
     }
     crate::demo_events::seed_events(
         store,
@@ -196,6 +198,15 @@ pub async fn seed(store: &Store) -> anyhow::Result<()> {
     crate::demo_models::seed_models(store, &actor, &alliance_ids)
         .await
         .context("seeding the demonstration model cooperatives")?;
+    let (staff, rep) = (&users[2], &users[3]);
+    crate::demo_support::seed_support(
+        store,
+        &actor,
+        (first_org.context("demo organisation")?, &rep.display_name),
+        (staff.id, &staff.display_name),
+    )
+    .await
+    .context("seeding the demonstration support requests")?;
     Ok(())
 }
 

@@ -552,9 +552,10 @@ async fn seed_indicators(
                         Measure::ReportsFiled => 12 + rng.below(10) as i64,
                         Measure::ModelsReplicated => 1 + rng.below(3) as i64,
                         Measure::SupportAnswered => 3 + rng.below(5) as i64,
-                        Measure::Manual => 2 + rng.below(4) as i64,
+                        Measure::Manual => 500 + 100 * rng.below(10) as i64,
                     };
-                    let actual = (ind.measure == Measure::Manual).then(|| target - 1 + rng.below(3) as i64);
+                    let actual =
+                        (ind.measure == Measure::Manual).then(|| target - 100 + 50 * rng.below(5) as i64);
                     IndicatorValue {
                         indicator_id: ind.id,
                         alliance_id: alliance.0,

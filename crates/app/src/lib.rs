@@ -16,5 +16,6 @@ pub mod demo;
 mod demo_events;
 mod demo_models;
 mod demo_programme;
+mod demo_support;
 pub mod import;
 pub mod server;

@@ -658,3 +658,113 @@ async fn staff_record_an_activity_on_a_phone_and_write_the_review_of_the_year_th
     driver.screenshot("dashboards-phone.png").await;
     driver.cmd(reqwest::Method::DELETE, "", Value::Null).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_representative_asks_for_support_on_a_phone_and_reads_the_alliances_answer() {
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    let (base, _stop) = spawn_demo().await;
+    let sign_in = |user: &'static str, next: &'static str| {
+        let driver = &driver;
+        let base = &base;
+        async move {
+            driver.cmd(reqwest::Method::DELETE, "/cookie", Value::Null).await;
+            driver.goto(&format!("{base}/login?next={next}")).await;
+            driver.type_into("#username", user).await;
+            driver.type_into("#password", lienket::demo::DEMO_PASSWORD).await;
+            driver.click("form.form button[type=submit]").await;
+            driver.wait_for_path(next).await;
+        }
+    };
+
+    // The cooperative's representative asks from a phone; forgetting the topic is explained.
+    driver.resize(360, 780).await;
+    sign_in("daidien.htx", "/support/new").await;
+    driver
+        .type_into("#title", "Thử nghiệm: hồ sơ vay vốn mua máy sấy")
+        .await;
+    driver
+        .type_into(
+            "#body",
+            "Hợp tác xã cần vay 500 triệu đồng để mua máy sấy nông sản.",
+        )
+        .await;
+    driver.click("form.form button[type=submit]").await;
+    let finding = driver
+        .wait_for("const e = document.querySelector('#topic-err'); return e ? e.textContent : null")
+        .await;
+    assert_eq!(
+        finding.as_str(),
+        Some("Vui lòng chọn lĩnh vực cần tư vấn, hỗ trợ.")
+    );
+    let kept = driver.js("return document.querySelector('#body').value").await;
+    assert!(
+        kept.as_str().unwrap_or_default().contains("500 triệu"),
+        "what was typed is kept"
+    );
+    driver
+        .js("document.querySelector('#topic').value = 'finance'; return null")
+        .await;
+    driver.click("form.form button[type=submit]").await;
+    let request = driver
+        .wait_for("return /^\\/support\\/\\d+$/.test(location.pathname) ? location.pathname : null")
+        .await;
+    let request = request.as_str().expect("the request's page").to_string();
+    assert_eq!(
+        driver.sideways_overflow().await,
+        0,
+        "the request scrolls sideways at 360 px"
+    );
+    driver.screenshot("support-asked-phone.png").await;
+
+    // Hà Nội's staff find it among the requests waiting for them (the oldest first) and answer
+    // on a desktop.
+    driver.resize(1280, 900).await;
+    sign_in("canbo.hanoi", "/support").await;
+    let waiting = driver
+        .js("return [...document.querySelectorAll('main table tbody tr')] \
+             .filter(r => r.querySelector('.support-open, .support-awaiting')) \
+             .map(r => r.querySelector('a').getAttribute('href'))")
+        .await;
+    let waiting: Vec<&str> = waiting
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(
+        waiting.last(),
+        Some(&request.as_str()),
+        "the new request waits last in line: {waiting:?}"
+    );
+    driver.goto(&format!("{base}{request}")).await;
+    driver
+        .type_into(
+            "#body",
+            "Liên minh gửi mẫu phương án vay; cán bộ Quỹ sẽ liên hệ trong tuần.",
+        )
+        .await;
+    driver.click("form.reply button[type=submit]").await;
+    driver
+        .wait_for("return document.querySelectorAll('.message.from-staff').length || null")
+        .await;
+
+    // The representative reads the answer on the phone.
+    driver.resize(360, 780).await;
+    sign_in("daidien.htx", "/support").await;
+    driver.goto(&format!("{base}{request}")).await;
+    let page = driver
+        .js("return document.querySelector('main').textContent")
+        .await;
+    let page = page.as_str().unwrap_or_default();
+    assert!(page.contains("Đã trả lời"), "{page}");
+    assert!(page.contains("cán bộ Quỹ sẽ liên hệ trong tuần"), "{page}");
+    assert_eq!(
+        driver.sideways_overflow().await,
+        0,
+        "the thread scrolls sideways at 360 px"
+    );
+    driver.screenshot("support-answered-phone.png").await;
+    driver.cmd(reqwest::Method::DELETE, "", Value::Null).await;
+}

@@ -26,5 +26,6 @@ pub mod product;
 pub mod programme;
 pub mod report;
 pub mod role;
+pub mod support;
 pub mod text;
 pub mod validate;

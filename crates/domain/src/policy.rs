@@ -256,7 +256,13 @@ pub fn can(principal: &Principal, action: Action, resource: Resource<'_>) -> boo
         (R::SupportDesk, _) => false,
         // The organisation asks and follows its request; its alliance's staff answer, assign and
         // close it; coordinators answer those of organisations no alliance manages.
-        (R::SupportRequest { organisation, alliance }, _) => match role {
+        (
+            R::SupportRequest {
+                organisation,
+                alliance,
+            },
+            _,
+        ) => match role {
             Role::OrganisationRep { organisation: mine } => mine == organisation && action != Review,
             Role::AllianceStaff { alliance: mine } => alliance == Some(mine),
             Role::Coordinator => true,

@@ -232,7 +232,7 @@ impl Measure {
 }
 
 /// The indicators every programme starts with: (code, name, unit, measure).
-pub const DEFAULT_INDICATORS: [(&str, &str, &str, Measure); 11] = [
+pub const DEFAULT_INDICATORS: [(&str, &str, &str, Measure); 12] = [
     (
         "HD",
         "Hoạt động phối hợp được tổ chức",
@@ -298,6 +298,12 @@ pub const DEFAULT_INDICATORS: [(&str, &str, &str, Measure); 11] = [
         "Yêu cầu tư vấn, hỗ trợ được giải đáp",
         "yêu cầu",
         Measure::SupportAnswered,
+    ),
+    (
+        "VTD",
+        "Vốn vay từ Quỹ hỗ trợ phát triển HTX được giải ngân",
+        "triệu đồng",
+        Measure::Manual,
     ),
 ];
 

@@ -33,6 +33,7 @@ mod records;
 mod registry_index;
 mod reports;
 mod sessions;
+mod support;
 mod tokens;
 mod url;
 mod users;
@@ -72,6 +73,10 @@ pub use programmes::{
 pub use records::*;
 pub use reports::{Report, ReportAggregate, ReportFilter, ReportGrouping, ReportRow, ReportSave};
 pub use sessions::NewSession;
+pub use support::{
+    SUPPORT_ENTITY, SupportChange, SupportFilter, SupportHistory, SupportMessage, SupportRequest, SupportRow,
+    SupportScope, SupportSort,
+};
 pub use url::DatabaseUrl;
 
 /// The page cache of each pooled SQLite connection, as `PRAGMA cache_size` takes it (negative:

@@ -1238,7 +1238,11 @@ fn programmes(backend: DatabaseBackend) -> Vec<Statement> {
 }
 
 fn flag(name: &'static str) -> ColumnDef {
-    ColumnDef::new(name).boolean().not_null().default(false).to_owned()
+    ColumnDef::new(name)
+        .boolean()
+        .not_null()
+        .default(false)
+        .to_owned()
 }
 
 /// Support requests (tư vấn – hỗ trợ): a cooperative asks, its alliance's staff answer in a
@@ -1314,6 +1318,16 @@ fn support_requests(backend: DatabaseBackend) -> Vec<Statement> {
     let mut out = vec![backend.build(&requests), backend.build(&messages)];
     out.extend(indexes.iter().map(|i| backend.build(i)));
     out.extend(computed_indicators(backend, &[("TV", "support_answered")]));
+    // The loans disbursed from the support funds stay typed: LiênKết keeps no loans. Programmes
+    // created before get the indicator after their own.
+    out.push(Statement::from_string(
+        backend,
+        "INSERT INTO indicators (programme_id, position, code, name, unit, measure) \
+         SELECT p.id, (SELECT COALESCE(MAX(i.position), 0) + 1 FROM indicators i WHERE i.programme_id = p.id), \
+         'VTD', 'Vốn vay từ Quỹ hỗ trợ phát triển HTX được giải ngân', 'triệu đồng', 'manual' \
+         FROM programmes p WHERE NOT EXISTS \
+         (SELECT 1 FROM indicators j WHERE j.programme_id = p.id AND j.code = 'VTD')",
+    ));
     out
 }
 

@@ -8,9 +8,7 @@ use std::collections::BTreeMap;
 
 use lienket_domain::ids::AllianceId;
 use lienket_domain::programme::{ActivityKind, ActivityState, Measure};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect, Statement,
-};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, QueryResult, QuerySelect, Statement};
 use serde::Serialize;
 
 use crate::entity::programme;
@@ -356,7 +354,9 @@ async fn year_figures<C: ConnectionTrait>(
     grouped(&mut f, reports, Measure::ReportsFiled);
     let replicated = rows(
         c,
-        format!("SELECT alliance_id, COUNT(*) FROM model_replications WHERE year = {year} GROUP BY alliance_id"),
+        format!(
+            "SELECT alliance_id, COUNT(*) FROM model_replications WHERE year = {year} GROUP BY alliance_id"
+        ),
     )
     .await?;
     grouped(&mut f, replicated, Measure::ModelsReplicated);
@@ -476,22 +476,14 @@ impl Store {
     /// The first and last years of the latest programme (the one starting last), when there is
     /// a programme: what a dashboard needs of the programmes, read without loading them.
     pub async fn latest_programme_years(&self) -> Result<Option<(i32, i32)>, StoreError> {
-        let Some((id, first, last)) = programme::Entity::find()
+        Ok(programme::Entity::find()
             .select_only()
-            .columns([
-                programme::Column::Id,
-                programme::Column::FirstYear,
-                programme::Column::LastYear,
-            ])
+            .columns([programme::Column::FirstYear, programme::Column::LastYear])
             .order_by_desc(programme::Column::FirstYear)
             .order_by_desc(programme::Column::Id)
-            .into_tuple::<(i64, i32, i32)>()
+            .into_tuple::<(i32, i32)>()
             .one(&self.db)
-            .await?
-        else {
-            return Ok(None);
-        };
-        Ok(Some((first, last)))
+            .await?)
     }
 
     /// The computed figures of a programme in a year.
@@ -774,7 +766,11 @@ impl Store {
             {
                 if let Some(i) = idx(int(&r, 0)) {
                     let y = &mut d.years[i];
-                    *if answered { &mut y.support_answered } else { &mut y.support_requests } += int(&r, 1);
+                    *if answered {
+                        &mut y.support_answered
+                    } else {
+                        &mut y.support_requests
+                    } += int(&r, 1);
                 }
             }
         }

@@ -62,3 +62,4 @@ mod programmes;
 mod registry;
 mod reports;
 mod reviews;
+mod support;

@@ -97,10 +97,15 @@ on_both_engines! {
         );
         let hn_reports = review.reports.get(&hn.0).expect("Hà Nội's reports");
         assert!(hn_reports.reports > 0 && hn_reports.revenue > 0);
-        // Typed figures and targets of the demo: the manual indicators have actuals, every
-        // indicator a target for every alliance.
+        // Typed figures and targets of the demo: the manual indicator (loans disbursed) has
+        // actuals, every indicator a target for every alliance; models replicated and requests
+        // answered are computed.
         let manual = p.indicators.iter().find(|i| i.measure == Measure::Manual).expect("a manual indicator");
+        assert_eq!(manual.code, "VTD");
         assert!(review.actual(manual, None).is_some());
+        for code in ["MH", "TV"] {
+            assert!(p.indicators.iter().any(|i| i.code == code && i.measure.computed()), "{code} is computed");
+        }
         let computed = p.indicators.iter().find(|i| i.measure == Measure::Activities).expect("activities");
         assert_eq!(review.actual(computed, Some(hn)), Some(review.year.get(Some(hn), Measure::Activities)));
         assert!(review.target(computed, None).expect("targets") >= 5, "every alliance has a target");

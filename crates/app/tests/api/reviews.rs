@@ -261,7 +261,7 @@ on_both_engines! {
         use ActivityState::*;
         activity(&app, &p, "Hội nghị giao ban", Conference, Done, 1, hn, (2024, 2, 1), 30).await;
         activity(&app, &p, "Tư vấn thành lập hợp tác xã", Consulting, Done, 5, hn, (2024, 4, 1), 25).await;
-        let (hd, tv) = (indicator(&p, "HD"), indicator(&p, "TV"));
+        let (hd, tv) = (indicator(&p, "HD"), indicator(&p, "VTD"));
 
         let staff = app.login("canbo.hanoi").await;
         let form_path = format!("/programmes/{}/indicators/2024/{hn}", p.id);
@@ -321,7 +321,7 @@ on_both_engines! {
                 .unwrap_or_else(|| panic!("no row of indicator {id}"))
                 .to_string()
         };
-        // Two activities held against a target of four; 900 requests answered of 1.200.
+        // Two activities held against a target of four; 900 million đồng lent of 1.200 planned.
         let hd_row = row(hd);
         assert!(hd_row.contains(">4<") && hd_row.contains(">2<") && hd_row.contains("50%"), "{hd_row}");
         let tv_row = row(tv);

@@ -12,6 +12,7 @@ mod events;
 mod models;
 mod products;
 mod programmes;
+mod support;
 mod users;
 
 use axum::routing::get;
@@ -31,7 +32,22 @@ pub fn routes() -> Router<AppState> {
         .merge(events::routes())
         .merge(programmes::routes())
         .merge(models::routes())
+        .merge(support::routes())
         .route("/openapi.json", get(openapi_json))
+}
+
+/// A named value of a query filter (`None` when absent or blank), or a 400 when it names
+/// nothing known.
+pub(crate) fn choice<T>(
+    raw: Option<&str>,
+    parse: impl Fn(&str) -> Option<T>,
+) -> crate::error::AppResult<Option<T>> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => parse(s)
+            .map(Some)
+            .ok_or(crate::error::AppError::BadRequest("err-bad-request")),
+    }
 }
 
 /// The error body of every failed API call.
@@ -104,6 +120,7 @@ pub struct FieldError {
         programmes::list, programmes::get_one, programmes::activities, programmes::create_activity, programmes::get_activity,
         models::list,
         models::get_one,
+        support::list, support::create, support::get_one, support::write,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldError)),
     modifiers(&BearerAuth),
@@ -113,7 +130,8 @@ pub struct FieldError {
         (name = "accounts", description = "Users and roles"),
         (name = "audit", description = "The change log"),
         (name = "events", description = "Fairs, exhibitions and OCOP weeks, with exhibitor applications"),
-        (name = "models", description = "Effective new-type cooperative models (Decision 167/QĐ-TTg), assessed and replicated")
+        (name = "models", description = "Effective new-type cooperative models (Decision 167/QĐ-TTg), assessed and replicated"),
+        (name = "support", description = "Support requests (tư vấn – hỗ trợ) and their threads")
     )
 )]
 struct ApiDoc;

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::alliances::body;
+use super::choice;
 use crate::AppState;
 use crate::ctx::RequestCtx;
 use crate::error::{AppError, AppResult};
@@ -102,14 +103,6 @@ pub struct ActivityList {
     page: u64,
     /// Per page.
     per_page: u64,
-}
-
-/// A named value of a filter, or a 400 naming what is wrong.
-fn choice<T>(raw: Option<&str>, parse: impl Fn(&str) -> Option<T>) -> AppResult<Option<T>> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => parse(s).map(Some).ok_or(AppError::BadRequest("err-bad-request")),
-    }
 }
 
 /// The activities of a programme, filtered by year, content area, alliance, state and kind.

@@ -17,6 +17,7 @@ pub(crate) mod products;
 mod programmes;
 mod reports;
 mod reviews;
+pub(crate) mod support;
 mod uploads;
 mod users;
 
@@ -58,6 +59,7 @@ pub fn routes() -> Router<AppState> {
         .merge(programmes::routes())
         .merge(models::routes())
         .merge(reviews::routes())
+        .merge(support::routes())
         .merge(dashboards::routes())
         .merge(audit::routes())
         .merge(account::routes())

@@ -416,6 +416,8 @@ fn default_situation(src: &Source) -> String {
             ("events", f(Measure::Events)),
             ("exhibitors", f(Measure::Exhibitors)),
             ("reports", f(Measure::ReportsFiled)),
+            ("answered", f(Measure::SupportAnswered)),
+            ("replicated", f(Measure::ModelsReplicated)),
         ],
     );
     if let (Some(a), Some(p), Some(s)) = (
