@@ -449,6 +449,9 @@ fn cooperative_law(kind: OrgKind, status: OrgStatus) -> Condition {
     let c = Criterion::CooperativeLaw;
     match (kind, status) {
         (OrgKind::CooperativeGroup, _) => condition(c, Outcome::NotMet, "model-reason-group"),
+        (OrgKind::Enterprise | OrgKind::Household, _) => {
+            condition(c, Outcome::NotMet, "model-reason-not-collective")
+        }
         (_, OrgStatus::Suspended) => condition(c, Outcome::NotMet, "model-reason-suspended"),
         (_, OrgStatus::Dissolved) => condition(c, Outcome::NotMet, "model-reason-dissolved"),
         (OrgKind::Cooperative, OrgStatus::Active) => condition(c, Outcome::Met, "model-reason-cooperative"),

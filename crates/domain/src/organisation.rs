@@ -6,6 +6,10 @@ use serde::{Deserialize, Serialize};
 use crate::validate::{Findings, parse_email, parse_phone_vn, parse_website};
 
 /// The legal kind of an organisation.
+///
+/// The registry is of the collective economy's three kinds; OCOP products are also made by
+/// companies and households (about two thirds of OCOP subjects), which the registry keeps as
+/// producers of the catalogue, outside the collective economy's figures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OrgKind {
@@ -15,15 +19,37 @@ pub enum OrgKind {
     Cooperative,
     /// Liên hiệp hợp tác xã — a cooperative union, at least 3 member cooperatives.
     CooperativeUnion,
+    /// Doanh nghiệp — a company (an OCOP producer, not of the collective economy).
+    Enterprise,
+    /// Hộ sản xuất, kinh doanh — a household business (an OCOP producer, not of the collective
+    /// economy).
+    Household,
 }
 
 impl OrgKind {
     /// Every kind.
-    pub const ALL: [OrgKind; 3] = [
+    pub const ALL: [OrgKind; 5] = [
+        OrgKind::CooperativeGroup,
+        OrgKind::Cooperative,
+        OrgKind::CooperativeUnion,
+        OrgKind::Enterprise,
+        OrgKind::Household,
+    ];
+
+    /// The kinds of the collective economy, which its figures count.
+    pub const COLLECTIVE: [OrgKind; 3] = [
         OrgKind::CooperativeGroup,
         OrgKind::Cooperative,
         OrgKind::CooperativeUnion,
     ];
+
+    /// `('cooperative_group', 'cooperative', 'cooperative_union')`, for SQL filters.
+    pub const COLLECTIVE_SQL: &'static str = "('cooperative_group', 'cooperative', 'cooperative_union')";
+
+    /// Whether the kind is of the collective economy.
+    pub fn is_collective(self) -> bool {
+        OrgKind::COLLECTIVE.contains(&self)
+    }
 
     /// Stored name.
     pub fn as_str(self) -> &'static str {
@@ -31,11 +57,14 @@ impl OrgKind {
             OrgKind::CooperativeGroup => "cooperative_group",
             OrgKind::Cooperative => "cooperative",
             OrgKind::CooperativeUnion => "cooperative_union",
+            OrgKind::Enterprise => "enterprise",
+            OrgKind::Household => "household",
         }
     }
 
     /// Parses the stored name, or the Vietnamese name or abbreviation people write
-    /// ("HTX", "Hợp tác xã", "THT", "Liên hiệp HTX", "LHHTX"), accents optional.
+    /// ("HTX", "Hợp tác xã", "THT", "Liên hiệp HTX", "LHHTX", "Doanh nghiệp", "DN", "Công ty",
+    /// "Hộ kinh doanh", "HKD"), accents optional.
     pub fn parse(raw: &str) -> Option<OrgKind> {
         let f = crate::text::fold(raw);
         let f = f.trim();
@@ -43,22 +72,31 @@ impl OrgKind {
             "tht" | "to hop tac" => Some(OrgKind::CooperativeGroup),
             "htx" | "hop tac xa" => Some(OrgKind::Cooperative),
             "lhhtx" | "lh htx" | "lien hiep htx" | "lien hiep hop tac xa" => Some(OrgKind::CooperativeUnion),
+            "dn" | "doanh nghiep" | "cong ty" | "cty" => Some(OrgKind::Enterprise),
+            "hkd"
+            | "ho kinh doanh"
+            | "ho san xuat"
+            | "ho san xuat kinh doanh"
+            | "ho san xuat, kinh doanh" => Some(OrgKind::Household),
             _ => None,
         })
     }
 
-    /// The legal minimum of official members (of member cooperatives for a union).
+    /// The legal minimum of official members (of member cooperatives for a union); none for
+    /// companies and households, which have no members in the cooperative sense.
     pub fn minimum_members(self) -> u32 {
         match self {
             OrgKind::CooperativeGroup => 2,
             OrgKind::Cooperative => 5,
             OrgKind::CooperativeUnion => 3,
+            OrgKind::Enterprise | OrgKind::Household => 0,
         }
     }
 
-    /// Whether the kind must have a registration code (a cooperative group may not).
+    /// Whether the kind must have a registration code (a cooperative group and a household
+    /// business may not: neither registers with a 10-digit code).
     pub fn requires_code(self) -> bool {
-        !matches!(self, OrgKind::CooperativeGroup)
+        !matches!(self, OrgKind::CooperativeGroup | OrgKind::Household)
     }
 
     /// Catalogue key of the name.
@@ -67,6 +105,8 @@ impl OrgKind {
             OrgKind::CooperativeGroup => "kind-cooperative-group",
             OrgKind::Cooperative => "kind-cooperative",
             OrgKind::CooperativeUnion => "kind-cooperative-union",
+            OrgKind::Enterprise => "kind-enterprise",
+            OrgKind::Household => "kind-household",
         }
     }
 }

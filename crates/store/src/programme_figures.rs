@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use lienket_domain::ids::AllianceId;
+use lienket_domain::organisation::OrgKind;
 use lienket_domain::programme::{ActivityKind, ActivityState, Measure};
 use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, QueryResult, QuerySelect, Statement};
 use serde::Serialize;
@@ -221,6 +222,10 @@ fn year_bounds(year: i32) -> (String, String) {
 
 const FILED: &str = "('submitted', 'accepted')";
 
+/// The collective economy's kinds: the registry figures count these, not the companies and
+/// households kept as OCOP producers.
+const COLLECTIVE: &str = OrgKind::COLLECTIVE_SQL;
+
 fn add(map: &mut BTreeMap<i64, MeasureFigures>, alliance: i64, m: Measure, v: i64) {
     *map.entry(alliance).or_default().entry(m).or_default() += v;
 }
@@ -270,7 +275,7 @@ async fn year_figures<C: ConnectionTrait>(
              JOIN events e ON e.id = ea.event_id \
              WHERE ea.state = 'approved' AND e.status = 'published' \
              AND e.starts_on >= {from} AND e.starts_on <= {to}) s \
-             JOIN organisations o ON o.id = s.org GROUP BY o.alliance_id",
+             JOIN organisations o ON o.id = s.org WHERE o.kind IN {COLLECTIVE} GROUP BY o.alliance_id",
             pid = p.id
         ),
     )
@@ -283,9 +288,10 @@ async fn year_figures<C: ConnectionTrait>(
         c,
         format!(
             "WITH s AS (SELECT id AS org, alliance_id FROM organisations \
-             WHERE founded_on >= {from} AND founded_on <= {to} \
-             UNION SELECT organisation_id, alliance_id FROM organisation_memberships \
-             WHERE joined_on >= {from} AND joined_on <= {to}) \
+             WHERE founded_on >= {from} AND founded_on <= {to} AND kind IN {COLLECTIVE} \
+             UNION SELECT m.organisation_id, m.alliance_id FROM organisation_memberships m \
+             JOIN organisations o ON o.id = m.organisation_id \
+             WHERE m.joined_on >= {from} AND m.joined_on <= {to} AND o.kind IN {COLLECTIVE}) \
              SELECT alliance_id, COUNT(*), 0 FROM s GROUP BY alliance_id \
              UNION ALL SELECT NULL, COUNT(DISTINCT org), 1 FROM s"
         ),
@@ -511,7 +517,7 @@ impl Store {
             format!(
                 "SELECT alliance_id, kind, COUNT(*) FROM organisations \
                  WHERE status <> 'dissolved' AND (founded_on IS NULL OR founded_on <= {to}) \
-                 GROUP BY alliance_id, kind"
+                 AND kind IN {COLLECTIVE} GROUP BY alliance_id, kind"
             ),
         )
         .await?
@@ -621,7 +627,7 @@ impl Store {
             c,
             format!(
                 "SELECT alliance_id, kind, status, CAST(SUBSTR(founded_on, 1, 4) AS BIGINT), COUNT(*) \
-                 FROM organisations WHERE 1 = 1{} GROUP BY kind, status, alliance_id, 4",
+                 FROM organisations WHERE kind IN {COLLECTIVE}{} GROUP BY kind, status, alliance_id, 4",
                 scoped("alliance_id", alliance)
             ),
         )

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use lienket_domain::ids::{AllianceId, OrganisationId};
-use lienket_domain::organisation::OrgStatus;
+use lienket_domain::organisation::{OrgKind, OrgStatus};
 use lienket_domain::report::{DigitalAdoption, ReportFigures, ReportPeriod, ReportStatus};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -441,8 +441,10 @@ impl Store {
             .all(&self.db)
             .await?;
         let filed: std::collections::HashSet<i64> = filed.into_iter().collect();
-        let mut q =
-            organisation::Entity::find().filter(organisation::Column::Status.eq(OrgStatus::Active.as_str()));
+        // Companies and households kept as OCOP producers file no cooperative reports.
+        let mut q = organisation::Entity::find()
+            .filter(organisation::Column::Status.eq(OrgStatus::Active.as_str()))
+            .filter(organisation::Column::Kind.is_in(OrgKind::COLLECTIVE.map(OrgKind::as_str)));
         if let Some(a) = alliance {
             q = q.filter(organisation::Column::AllianceId.eq(a.0));
         }

@@ -346,9 +346,9 @@ pub struct ProducerDraft {
     pub code: Option<RegistrationCode>,
     /// The organisation to create when the registry has no such producer.
     pub input: OrganisationInput,
-    /// Whether its name says it is a cooperative, group or union (else: a company, a
-    /// household, a facility… recorded with the closest kind, to review).
-    pub collective: bool,
+    /// Whether its name says what kind it is (else it is recorded as a household business,
+    /// the commonest other OCOP producer, to review).
+    pub kind_named: bool,
 }
 
 /// A row read: what is shown, and what the commit needs when the row has no error.
@@ -395,8 +395,9 @@ pub fn producer_key(name: &str) -> String {
     out.join(" ")
 }
 
-/// The legal kind a producer's name announces, if it is an organisation of the collective
-/// economy.
+/// The legal kind a producer's name announces: an organisation of the collective economy, a
+/// company ("Công ty …", "Doanh nghiệp tư nhân …") or a household business ("Hộ kinh doanh …",
+/// "Hộ ông …", "Cơ sở sản xuất …": a facility is a household's in OCOP lists).
 fn kind_from_name(key: &str) -> Option<OrgKind> {
     let starts = |p: &str| key == p || key.starts_with(&format!("{p} "));
     if starts("lien hiep hop tac xa") || starts("lien hiep") {
@@ -405,6 +406,30 @@ fn kind_from_name(key: &str) -> Option<OrgKind> {
         Some(OrgKind::Cooperative)
     } else if starts("to hop tac") {
         Some(OrgKind::CooperativeGroup)
+    } else if [
+        "cong ty",
+        "doanh nghiep",
+        "dntn",
+        "tong cong ty",
+        "chi nhanh cong ty",
+    ]
+    .iter()
+    .any(|p| starts(p))
+    {
+        Some(OrgKind::Enterprise)
+    } else if [
+        "ho kinh doanh",
+        "ho san xuat",
+        "ho gia dinh",
+        "ho ong",
+        "ho ba",
+        "co so",
+        "hkd",
+    ]
+    .iter()
+    .any(|p| starts(p))
+    {
+        Some(OrgKind::Household)
     } else {
         None
     }
@@ -827,9 +852,10 @@ pub fn analyse_row(row: &Row, today: Date) -> AnalysedRow {
     let kind = kind_from_name(&key);
     let producer = (!producer_name.is_empty() || code.is_some()).then(|| ProducerDraft {
         input: OrganisationInput {
-            // Not a cooperative, group or union: the closest kind that asks for nothing the
-            // list cannot give (no code, two members), flagged for review.
-            kind: kind.unwrap_or(OrgKind::CooperativeGroup),
+            // A name that says nothing of the kind: a household business, the commonest OCOP
+            // producer besides cooperatives and companies, and the kind that asks for nothing
+            // the list cannot give (no code, no members); flagged for review.
+            kind: kind.unwrap_or(OrgKind::Household),
             registration_code: code.clone(),
             name: producer_name.clone(),
             short_name: None,
@@ -860,7 +886,7 @@ pub fn analyse_row(row: &Row, today: Date) -> AnalysedRow {
         name: producer_name.clone(),
         key,
         code,
-        collective: kind.is_some(),
+        kind_named: kind.is_some(),
     });
 
     let failed = !errors.is_empty();
@@ -1055,10 +1081,10 @@ pub async fn plan(
                         let kind = p.input.kind.label_key().to_string();
                         a.row.outcome.fixes.push(RowMessage::new(
                             "producer",
-                            if p.collective {
-                                "fix-product-import-producer-new"
-                            } else {
-                                "fix-product-import-producer-not-cooperative"
+                            match (p.kind_named, p.input.kind.is_collective()) {
+                                (false, _) => "fix-product-import-producer-kind-unknown",
+                                (true, true) => "fix-product-import-producer-new",
+                                (true, false) => "fix-product-import-producer-not-cooperative",
                             },
                             vec![("kind", kind)],
                         ));
@@ -1296,8 +1322,23 @@ mod tests {
             kind_from_name(&producer_key("Tổ hợp tác Mây tre")),
             Some(OrgKind::CooperativeGroup)
         );
-        assert_eq!(kind_from_name(&producer_key("Hộ kinh doanh Nguyễn Văn An")), None);
-        assert_eq!(kind_from_name(&producer_key("Công ty TNHH Hồng Hà")), None);
+        assert_eq!(
+            kind_from_name(&producer_key("Hộ kinh doanh Nguyễn Văn An")),
+            Some(OrgKind::Household)
+        );
+        assert_eq!(
+            kind_from_name(&producer_key("Cơ sở sản xuất nước mắm Hồng Hà")),
+            Some(OrgKind::Household)
+        );
+        assert_eq!(
+            kind_from_name(&producer_key("Công ty TNHH Hồng Hà")),
+            Some(OrgKind::Enterprise)
+        );
+        assert_eq!(
+            kind_from_name(&producer_key("Cty CP Thực phẩm Xanh")),
+            Some(OrgKind::Enterprise)
+        );
+        assert_eq!(kind_from_name(&producer_key("Nguyễn Văn An")), None);
     }
 
     #[test]
@@ -1386,7 +1427,7 @@ mod tests {
     }
 
     #[test]
-    fn a_household_is_a_producer_to_review_and_a_row_without_a_decision_is_a_draft() {
+    fn a_household_is_recorded_as_one_and_a_row_without_a_decision_is_a_draft() {
         let rows = analysed(
             "Tên sản phẩm,Cơ sở sản xuất,Nhóm sản phẩm,Số sao,Điểm\n\
              Nón lá Chuông,Hộ kinh doanh Nguyễn Thị Lan,Thủ công mỹ nghệ,,\n\
@@ -1399,10 +1440,10 @@ mod tests {
         );
         assert!(household.certification.is_none());
         let producer = household.producer.as_ref().expect("a producer");
-        assert!(!producer.collective);
+        assert!(producer.kind_named && !producer.input.kind.is_collective());
         assert_eq!(
             (producer.input.kind, producer.input.sector),
-            (OrgKind::CooperativeGroup, Sector::Industry)
+            (OrgKind::Household, Sector::Industry)
         );
         // No producer at all, and stars without a decision: both said at once.
         let orphan = &rows[1];

@@ -520,9 +520,8 @@ on_both_engines! {
             [
                 "Địa chỉ trụ sở: Địa chỉ cũ (Xã Thanh Sơn) được chuyển sang địa bàn mới: Xã Thanh Hà, Thành phố Hải Phòng.",
                 "Điểm: Không ghi điểm: lấy điểm thấp nhất của hạng 4 sao (70 điểm) để lưu. Hãy bổ sung điểm thật khi có.",
-                "Chủ thể: Chủ thể không phải tổ chức kinh tế tập thể (công ty, hộ kinh doanh, cơ sở sản xuất…): vẫn \
-                 được tạo trong sổ để sản phẩm có chủ thể, tạm xếp loại hình Tổ hợp tác. Sổ chưa có trạng thái “cần \
-                 rà soát”, nên sau khi ghi hãy kiểm tra và sửa hồ sơ chủ thể này.",
+                "Chủ thể: Chủ thể là Doanh nghiệp, không phải tổ chức kinh tế tập thể: được tạo trong sổ làm chủ thể \
+                 sản phẩm OCOP, không tính vào số liệu kinh tế tập thể (số tổ chức, báo cáo, chỉ tiêu chương trình).",
             ]
         );
         assert_eq!(
@@ -567,12 +566,12 @@ on_both_engines! {
         );
 
         // The producers: found by code, by name, and the two new ones created once each, in
-        // the staff's alliance, with their 2025 units; the company with the closest kind.
+        // the staff's alliance, with their 2025 units; the company as a company.
         let company = organisation(&app.db, COMPANY).await;
         assert_eq!(
             company,
             [(
-                "cooperative_group".to_string(),
+                "enterprise".to_string(),
                 None,
                 Some(hn),
                 [Some("31".to_string()), Some("10813".to_string()), Some("10867".to_string())],
@@ -588,6 +587,24 @@ on_both_engines! {
         );
         let company_id = app.organisation_id(COMPANY).await;
         let ba_vi_id = app.organisation_id("HTX Dược liệu Ba Vì").await;
+        // The company is a producer of the catalogue, not a member the alliance asks reports of;
+        // the new cooperative is.
+        let this_year = time::OffsetDateTime::now_utc().year();
+        let mut missing = std::collections::BTreeSet::new();
+        for page in 1..=5 {
+            let listed = app
+                .store
+                .missing_reports(
+                    Some(lienket_domain::ids::AllianceId(hn)),
+                    this_year,
+                    lienket_domain::report::ReportPeriod::Year,
+                    lienket_store::PageRequest::new(Some(page), Some(200)),
+                )
+                .await
+                .expect("missing reports");
+            missing.extend(listed.items.iter().map(|o| o.id.0));
+        }
+        assert!(missing.contains(&ba_vi_id) && !missing.contains(&company_id));
 
         // The products and their certificates: stars from the score, whatever was typed.
         let cert = |a, b, c, total, stars, no: &str, date: &str| {
@@ -807,7 +824,7 @@ on_both_engines! {
             "{}",
             out.stdout
         );
-        assert!(out.stdout.contains("row      5 fixed  [producer] Chủ thể không phải tổ chức kinh tế tập thể"), "{}", out.stdout);
+        assert!(out.stdout.contains("row      5 fixed  [producer] Chủ thể là Hộ sản xuất, kinh doanh, không phải tổ chức kinh tế tập thể"), "{}", out.stdout);
         assert!(out.stdout.contains("dry run: nothing was written"), "{}", out.stdout);
         assert_eq!(counts(&db).await, before, "a dry run wrote");
         assert_eq!(db.scalar("SELECT COUNT(*) FROM change_log").await, changes, "a dry run logged a change");
@@ -830,5 +847,9 @@ on_both_engines! {
             (before.products + 2, before.organisations + 1, before.certifications + 2, before.imports + 1)
         );
         assert_eq!(db.texts("SELECT kind || ':' || status FROM imports").await, ["products:committed"]);
+        assert_eq!(
+            db.texts("SELECT kind FROM organisations WHERE name = 'Hộ kinh doanh Nguyễn Thị Lan'").await,
+            ["household"]
+        );
     }
 }

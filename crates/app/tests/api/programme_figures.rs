@@ -224,5 +224,15 @@ on_both_engines! {
         // Per alliance a sum, all together each organisation once.
         let sum: i64 = after.by_alliance.keys().map(|a| new(&after, Some(AllianceId(*a)))).sum();
         assert!(sum > new(&after, None), "{sum}");
+        // A company founded in 2024 (an OCOP producer of the registry) is no new organisation of
+        // the collective economy, nor a registered one on the dashboard.
+        let dash_before = app.store.dashboard(Some(hp), 2024, 2024).await.expect("dashboard").years[0].registered;
+        app.db.execute(&format!(
+            "UPDATE organisations SET kind = 'enterprise', founded_on = '2024-03-01' WHERE id = {earlier}"
+        )).await;
+        let with_company = app.store.year_figures(&p, 2024).await.expect("figures");
+        assert_eq!(new(&with_company, Some(hp)), new(&after, Some(hp)), "a company is not counted");
+        let dash = app.store.dashboard(Some(hp), 2024, 2024).await.expect("dashboard").years[0].registered;
+        assert_eq!(dash, dash_before - 1, "the company leaves the registered count");
     }
 }

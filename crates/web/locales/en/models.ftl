@@ -53,6 +53,7 @@ model-criterion-dossier = Complete dossier
 model-reason-cooperative = An active cooperative.
 model-reason-union = An active cooperative union.
 model-reason-group = A cooperative group is not a cooperative.
+model-reason-not-collective = A company or a household business is not a cooperative.
 model-reason-suspended = Operations suspended.
 model-reason-dissolved = Dissolved.
 model-reason-profitable = A profit in each of { $first }–{ $last } (yearly reports accepted by the alliance).

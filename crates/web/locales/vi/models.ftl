@@ -50,6 +50,7 @@ model-criterion-dossier = Hồ sơ đầy đủ
 model-reason-cooperative = Hợp tác xã đang hoạt động.
 model-reason-union = Liên hiệp hợp tác xã đang hoạt động.
 model-reason-group = Tổ hợp tác không phải là hợp tác xã.
+model-reason-not-collective = Doanh nghiệp, hộ sản xuất kinh doanh không phải là hợp tác xã.
 model-reason-suspended = Đang tạm ngừng hoạt động.
 model-reason-dissolved = Đã giải thể.
 model-reason-profitable = Có lãi cả ba năm { $first }–{ $last } (báo cáo năm đã được Liên minh duyệt).
