@@ -567,7 +567,7 @@ async fn seed_indicators(
                 })
                 .collect();
             store
-                .save_indicator_values(actor, p.id, *alliance, year, &values)
+                .save_indicator_values(actor, p.id, *alliance, year, &values, None)
                 .await?;
         }
     }

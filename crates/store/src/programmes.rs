@@ -1029,6 +1029,11 @@ impl Store {
 
     /// Writes one alliance's targets and typed figures for a year. A typed figure of a
     /// computed indicator is refused: those come from the data.
+    ///
+    /// `seen` holds the values as the form showed them, when the caller has a form: a value
+    /// left as shown is not written (someone may have saved another since), and one changed
+    /// both here and by someone else since is a conflict. Conflicts write nothing and come back
+    /// as the values stored now; an empty list means everything was saved.
     pub async fn save_indicator_values(
         &self,
         actor: &Actor,
@@ -1036,7 +1041,8 @@ impl Store {
         alliance: AllianceId,
         year: i32,
         values: &[IndicatorValue],
-    ) -> Result<(), StoreError> {
+        seen: Option<&[IndicatorValue]>,
+    ) -> Result<Vec<IndicatorValue>, StoreError> {
         let txn = self.begin_write().await?;
         let p = load_programme(&txn, programme_id).await?;
         if !(p.first_year..=p.last_year).contains(&year) {
@@ -1044,6 +1050,16 @@ impl Store {
         }
         let mut before: Vec<IndicatorValue> = Vec::new();
         let mut after: Vec<IndicatorValue> = Vec::new();
+        let mut conflicts: Vec<IndicatorValue> = Vec::new();
+        let blank = |v: &IndicatorValue| IndicatorValue {
+            target: None,
+            actual: None,
+            note: None,
+            ..v.clone()
+        };
+        let same = |a: &IndicatorValue, b: &IndicatorValue| {
+            (a.target, a.actual, &a.note) == (b.target, b.actual, &b.note)
+        };
         for v in values {
             let Some(ind) = p.indicators.iter().find(|i| i.id == v.indicator_id) else {
                 return Err(StoreError::NotFound);
@@ -1062,6 +1078,30 @@ impl Store {
                 year,
                 ..v.clone()
             };
+            if let Some(seen) = seen {
+                let shown = seen
+                    .iter()
+                    .find(|s| s.indicator_id == v.indicator_id)
+                    .cloned()
+                    .unwrap_or_else(|| blank(&new));
+                let stored = old.as_ref().map_or_else(
+                    || blank(&new),
+                    |o| IndicatorValue {
+                        target: o.target,
+                        actual: o.actual,
+                        note: o.note.clone(),
+                        ..new.clone()
+                    },
+                );
+                if same(&new, &shown) {
+                    // Left as shown: whatever is stored now stays.
+                    continue;
+                }
+                if !same(&stored, &shown) && !same(&stored, &new) {
+                    conflicts.push(stored);
+                    continue;
+                }
+            }
             match old {
                 Some(o) => {
                     let old_value = IndicatorValue {
@@ -1106,6 +1146,10 @@ impl Store {
             }
             after.push(new);
         }
+        if !conflicts.is_empty() {
+            // All or nothing: the transaction ends unwritten.
+            return Ok(conflicts);
+        }
         if !after.is_empty() {
             let key = format!("{programme_id}/{}/{year}", alliance.0);
             record(
@@ -1120,7 +1164,7 @@ impl Store {
             .await?;
         }
         txn.commit().await?;
-        Ok(())
+        Ok(Vec::new())
     }
 
     /// The saved text of a review, if any was written.

@@ -306,6 +306,7 @@ on_both_engines! {
                     actual: Some(5),
                     note: None,
                 }],
+                None,
             )
             .await;
         assert!(matches!(refused, Err(lienket_store::StoreError::Refused("err-indicator-computed"))));
@@ -339,6 +340,61 @@ on_both_engines! {
             .unwrap();
         assert_eq!(res.status(), StatusCode::OK);
         assert!(res.bytes().await.unwrap().starts_with(b"PK\x03\x04"));
+    }
+
+    async fn two_staff_saving_targets_at_once_lose_nothing_and_a_clash_is_explained(engine) {
+        let app = spawn_app(engine).await;
+        let [hn, ..] = alliances(&app).await;
+        let p = programme(&app).await;
+        let (hd, vtd) = (indicator(&p, "HD"), indicator(&p, "VTD"));
+        let first = app.login("canbo.hanoi").await;
+        let second = app.new_staff("canbo.hanoi.hai", "HN").await;
+        let path = format!("/programmes/{}/indicators/2024/{hn}", p.id);
+        let open = |client: &reqwest::Client| {
+            let app = &app;
+            let path = path.clone();
+            let client = client.clone();
+            async move {
+                let (status, page) = app.page(&client, &path).await;
+                assert_eq!(status, StatusCode::OK, "{page}");
+                form_values(form_html(&page, "indicator-form"))
+            }
+        };
+        let stored = |id: i64| {
+            format!(
+                "SELECT COALESCE(MAX(target), -1) FROM indicator_values WHERE indicator_id = {id} \
+                 AND alliance_id = {hn} AND year = 2024"
+            )
+        };
+        // Both open the form; the first saves a target of 5 activities.
+        let mut a = open(&first).await;
+        let mut b = open(&second).await;
+        set_value(&mut a, &format!("target_{hd}"), "5");
+        assert_eq!(app.post_form(&first, &path, &a).await.status(), StatusCode::SEE_OTHER);
+        assert_eq!(app.db.scalar(&stored(hd)).await, 5);
+
+        // The second, on the form opened before, types only the loans target: the activities
+        // target the first saved stays.
+        set_value(&mut b, &format!("target_{vtd}"), "1.500");
+        assert_eq!(app.post_form(&second, &path, &b).await.status(), StatusCode::SEE_OTHER);
+        assert_eq!(app.db.scalar(&stored(hd)).await, 5, "an untouched row is not written back");
+        assert_eq!(app.db.scalar(&stored(vtd)).await, 1500);
+
+        // The first, on the form it saved from, now changes the loans target too: a clash,
+        // nothing written, both numbers on the page, what was typed kept.
+        set_value(&mut a, &format!("target_{vtd}"), "2.000");
+        let res = app.post_form(&first, &path, &a).await;
+        assert_eq!(res.status(), StatusCode::CONFLICT);
+        let body = res.text().await.expect("the page");
+        let said = field_error(&body, &format!("target_{vtd}")).expect("the clash is said beside the row");
+        assert!(said.contains("1.500"), "{said}");
+        assert!(body.contains("value=\"2.000\""), "what was typed is kept");
+        assert_eq!(app.db.scalar(&stored(vtd)).await, 1500);
+        // Saving that page again replaces it deliberately.
+        let again = form_values(form_html(&body, "indicator-form"));
+        assert_eq!(app.post_form(&first, &path, &again).await.status(), StatusCode::SEE_OTHER);
+        assert_eq!(app.db.scalar(&stored(vtd)).await, 2000);
+        assert_eq!(app.db.scalar(&stored(hd)).await, 5);
     }
 
     async fn only_the_host_of_the_year_edits_the_whole_programme_review(engine) {

@@ -241,3 +241,4 @@ dash-col-alliance = Alliance
 dash-col-organisations = Organisations
 err-dash-table = No such table: choose registry, reports, ocop_stars, ocop_groups, ocop_years, events, support or alliances.
 err-dash-format = The download format must be xlsx or csv.
+err-indicator-changed = Someone else saved this row meanwhile: target { $target }, actual { $actual }. What you typed is kept; save again to replace theirs with it.

@@ -241,3 +241,4 @@ dash-col-alliance = Liên minh
 dash-col-organisations = Số tổ chức
 err-dash-table = Không có bảng số liệu này: chọn registry, reports, ocop_stars, ocop_groups, ocop_years, events, support hoặc alliances.
 err-dash-format = Định dạng tải về phải là xlsx hoặc csv.
+err-indicator-changed = Vừa có người khác lưu dòng này thành: kế hoạch { $target }, thực hiện { $actual }. Giá trị bạn nhập vẫn được giữ; bấm Lưu lần nữa để thay bằng giá trị của bạn.

@@ -335,6 +335,10 @@ struct FormRow {
     target_error: Option<String>,
     actual_error: Option<String>,
     note_error: Option<String>,
+    /// The values as shown (`seen_target_…`), so a save writes only what was changed here.
+    seen_target: String,
+    seen_actual: String,
+    seen_note: String,
 }
 
 #[derive(Template)]
@@ -400,6 +404,9 @@ fn form_page<'a>(
             target_error: errors.get(&format!("target_{}", ind.id)).cloned(),
             actual_error: errors.get(&format!("actual_{}", ind.id)).cloned(),
             note_error: errors.get(&format!("note_{}", ind.id)).cloned(),
+            seen_target: get(format!("seen_target_{}", ind.id)),
+            seen_actual: get(format!("seen_actual_{}", ind.id)),
+            seen_note: get(format!("seen_note_{}", ind.id)),
         })
         .collect();
     FormPage {
@@ -424,17 +431,60 @@ pub(super) async fn form(
     let (p, year, a) = form_scope(&state, &ctx, &id, &year, &alliance).await?;
     let figures = figures(&state, &p, year).await?;
     let mut values = HashMap::new();
-    for v in figures.values.iter().filter(|v| v.alliance_id == a.id.0) {
-        let text = |n: Option<i64>| n.map_or_else(String::new, |n| vnd(&n));
-        values.insert(format!("target_{}", v.indicator_id), text(v.target));
-        values.insert(format!("actual_{}", v.indicator_id), text(v.actual));
-        values.insert(
-            format!("note_{}", v.indicator_id),
-            v.note.clone().unwrap_or_default(),
-        );
+    let stored: Vec<IndicatorValue> = figures
+        .values
+        .iter()
+        .filter(|v| v.alliance_id == a.id.0)
+        .cloned()
+        .collect();
+    for prefix in ["", "seen_"] {
+        shown_values(&mut values, prefix, &stored);
     }
     let page = form_page(&ctx, &p, year, &a, &figures, &values, &HashMap::new());
     Ok(no_store(html(&page)?))
+}
+
+/// The form's texts of stored values: `{prefix}target_{id}`, `{prefix}actual_{id}`,
+/// `{prefix}note_{id}`.
+fn shown_values(values: &mut HashMap<String, String>, prefix: &str, stored: &[IndicatorValue]) {
+    let text = |n: Option<i64>| n.map_or_else(String::new, |n| vnd(&n));
+    for v in stored {
+        let id = v.indicator_id;
+        values.insert(format!("{prefix}target_{id}"), text(v.target));
+        values.insert(format!("{prefix}actual_{id}"), text(v.actual));
+        values.insert(format!("{prefix}note_{id}"), v.note.clone().unwrap_or_default());
+    }
+}
+
+/// The values the form showed, from its `seen_…` fields (what it could not read counts as
+/// blank: the save then treats the row as changed, which is the safe side).
+fn seen_values(
+    p: &Programme,
+    alliance: AllianceId,
+    year: i32,
+    form: &HashMap<String, String>,
+) -> Vec<IndicatorValue> {
+    let figure = |name: String| {
+        let mut f = Findings::default();
+        parse_figure(&mut f, "figure", form.get(&name).map_or("", String::as_str)).flatten()
+    };
+    p.indicators
+        .iter()
+        .map(|ind| {
+            let note = lienket_domain::validate::clean_text(
+                form.get(&format!("seen_note_{}", ind.id))
+                    .map_or("", String::as_str),
+            );
+            IndicatorValue {
+                indicator_id: ind.id,
+                alliance_id: alliance.0,
+                year,
+                target: figure(format!("seen_target_{}", ind.id)),
+                actual: figure(format!("seen_actual_{}", ind.id)),
+                note: (!note.is_empty()).then_some(note),
+            }
+        })
+        .collect()
 }
 
 /// Reads the typed figures; every problem is keyed by its input's name.
@@ -495,13 +545,35 @@ pub(super) async fn save(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let (p, year, a) = form_scope(&state, &ctx, &id, &year, &alliance).await?;
-    let form: HashMap<String, String> = fields.into_iter().collect();
+    let mut form: HashMap<String, String> = fields.into_iter().collect();
     match parse_values(&ctx, &p, a.id, year, &form) {
         Ok(values) => {
-            state
+            let seen = seen_values(&p, a.id, year, &form);
+            let conflicts = state
                 .store
-                .save_indicator_values(&ctx.actor(), p.id, a.id, year, &values)
+                .save_indicator_values(&ctx.actor(), p.id, a.id, year, &values, Some(&seen))
                 .await?;
+            if !conflicts.is_empty() {
+                // Someone saved other figures in these rows meanwhile: nothing was written.
+                // What was typed stays; the rows say what is stored now, and the form now counts
+                // those as seen, so saving again deliberately replaces them.
+                let text = |n: Option<i64>| n.map_or_else(|| "—".to_string(), |n| vnd(&n));
+                let errors = conflicts
+                    .iter()
+                    .map(|c| {
+                        let message = ctx.lang.t_args(
+                            "err-indicator-changed",
+                            &[("target", text(c.target)), ("actual", text(c.actual))],
+                        );
+                        (format!("target_{}", c.indicator_id), message)
+                    })
+                    .collect();
+                shown_values(&mut form, "seen_", &conflicts);
+                let figures = figures(&state, &p, year).await?;
+                let mut res = html(&form_page(&ctx, &p, year, &a, &figures, &form, &errors))?;
+                *res.status_mut() = StatusCode::CONFLICT;
+                return Ok(no_store(res));
+            }
             Ok(redirect_with_flash(
                 &ctx,
                 &format!("/programmes/{}/indicators?year={year}&alliance={}", p.id, a.id.0),
