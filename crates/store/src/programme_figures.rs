@@ -9,10 +9,12 @@ use std::collections::BTreeMap;
 use lienket_domain::ids::AllianceId;
 use lienket_domain::organisation::OrgKind;
 use lienket_domain::programme::{ActivityKind, ActivityState, Measure};
-use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, QueryResult, QuerySelect, Statement};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect, Statement,
+};
 use serde::Serialize;
 
-use crate::entity::programme;
+use crate::entity::{programme, support_request};
 use crate::programmes::{Activity, Indicator, IndicatorValue, Programme};
 use crate::{Store, StoreError};
 
@@ -361,24 +363,37 @@ async fn year_figures<C: ConnectionTrait>(
     let replicated = rows(
         c,
         format!(
-            "SELECT alliance_id, COUNT(*) FROM model_replications WHERE year = {year} GROUP BY alliance_id"
+            "SELECT r.alliance_id, COUNT(*) FROM model_replications r \
+             JOIN organisations o ON o.id = r.organisation_id \
+             WHERE r.year = {year} AND o.kind IN {COLLECTIVE} GROUP BY r.alliance_id"
         ),
     )
     .await?;
     grouped(&mut f, replicated, Measure::ModelsReplicated);
-    // Timestamps compare as text on SQLite and as timestamps on PostgreSQL: both order a
-    // year's first and the next year's first around every instant of the year.
-    let answered = rows(
-        c,
-        format!(
-            "SELECT alliance_id, COUNT(*) FROM support_requests \
-             WHERE first_answered_at >= '{year:04}-01-01' AND first_answered_at < '{next:04}-01-01' \
-             GROUP BY alliance_id",
-            next = year + 1
-        ),
-    )
-    .await?;
-    grouped(&mut f, answered, Measure::SupportAnswered);
+    // Answered in the year as the alliances count it (Vietnam's time), the bounds bound as
+    // instants so that both engines compare instants.
+    if let Some((start, end)) = crate::support::year_range(year) {
+        let answered: Vec<(Option<i64>, i64)> = support_request::Entity::find()
+            .select_only()
+            .column(support_request::Column::AllianceId)
+            .column_as(support_request::Column::Id.count(), "n")
+            .filter(support_request::Column::FirstAnsweredAt.gte(start))
+            .filter(support_request::Column::FirstAnsweredAt.lt(end))
+            .filter(crate::support::of_collective())
+            .group_by(support_request::Column::AllianceId)
+            .into_tuple()
+            .all(c)
+            .await?;
+        for (alliance, n) in answered {
+            add(
+                &mut f.by_alliance,
+                alliance.unwrap_or(0),
+                Measure::SupportAnswered,
+                n,
+            );
+            *f.total.entry(Measure::SupportAnswered).or_default() += n;
+        }
+    }
     Ok(f)
 }
 
@@ -757,27 +772,23 @@ impl Store {
                 d.years[i].support_participants += int(&r, 2);
             }
         }
-        // Requests received and first answered, by year (the year read off the timestamp's
-        // text: the same expression on both engines).
-        let support_scope = scoped("alliance_id", alliance);
-        for (column, answered) in [("created_at", false), ("first_answered_at", true)] {
-            for r in rows(
-                c,
-                format!(
-                    "SELECT CAST(SUBSTR(CAST({column} AS TEXT), 1, 4) AS INTEGER) AS y, COUNT(*) \
-                     FROM support_requests WHERE {column} IS NOT NULL{support_scope} GROUP BY y"
-                ),
-            )
-            .await?
-            {
-                if let Some(i) = idx(int(&r, 0)) {
-                    let y = &mut d.years[i];
-                    *if answered {
-                        &mut y.support_answered
-                    } else {
-                        &mut y.support_requests
-                    } += int(&r, 1);
-                }
+        // Requests received and first answered, by year in Vietnam's time (read in Rust: the
+        // engines would read a timestamp's year each in its own time zone).
+        let mut q = support_request::Entity::find()
+            .select_only()
+            .column(support_request::Column::CreatedAt)
+            .column(support_request::Column::FirstAnsweredAt)
+            .filter(crate::support::of_collective());
+        if let Some(a) = alliance {
+            q = q.filter(support_request::Column::AllianceId.eq(a.0));
+        }
+        let asked: Vec<(time::OffsetDateTime, Option<time::OffsetDateTime>)> = q.into_tuple().all(c).await?;
+        for (created, answered) in asked {
+            if let Some(i) = idx(i64::from(crate::support::vietnam_year(created))) {
+                d.years[i].support_requests += 1;
+            }
+            if let Some(i) = answered.and_then(|t| idx(i64::from(crate::support::vietnam_year(t)))) {
+                d.years[i].support_answered += 1;
             }
         }
         Ok(d)

@@ -6,7 +6,9 @@
 //! the request keeps its status, its message count and the instant of its first staff answer,
 //! so lists and figures never read the threads.
 
+use lienket_domain::event::VIETNAM;
 use lienket_domain::ids::{AllianceId, OrganisationId, UserId};
+use lienket_domain::organisation::OrgKind;
 use lienket_domain::support::{NewSupportRequest, ResponseTimes, SupportStatus, SupportTopic};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -215,14 +217,38 @@ fn scoped(scope: SupportScope) -> Condition {
     }
 }
 
-/// The first instant of `year` and of the next one (UTC).
-fn year_range(year: i32) -> Option<(time::OffsetDateTime, time::OffsetDateTime)> {
+/// The first instant of `year` and of the next one, in Vietnam's time (the year the alliances
+/// count in), as UTC instants: bound as parameters they compare with the stored UTC instants
+/// the same way on both engines.
+pub(crate) fn year_range(year: i32) -> Option<(time::OffsetDateTime, time::OffsetDateTime)> {
     let start = |y: i32| {
         time::Date::from_calendar_date(y, time::Month::January, 1)
             .ok()
-            .map(|d| d.midnight().assume_utc())
+            .map(|d| {
+                d.midnight()
+                    .assume_offset(VIETNAM)
+                    .to_offset(time::UtcOffset::UTC)
+            })
     };
     Some((start(year)?, start(year + 1)?))
+}
+
+/// The year of an instant in Vietnam's time.
+pub(crate) fn vietnam_year(t: time::OffsetDateTime) -> i32 {
+    t.to_offset(VIETNAM).year()
+}
+
+/// Requests of organisations of the collective economy (a company's or a household's are
+/// answered too, but the programme's figures count the collective economy).
+pub(crate) fn of_collective() -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+    Expr::col((support_request::Entity, support_request::Column::OrganisationId)).in_subquery(
+        Query::select()
+            .column(organisation::Column::Id)
+            .from(organisation::Entity)
+            .and_where(Expr::col(organisation::Column::Kind).is_in(OrgKind::COLLECTIVE.map(OrgKind::as_str)))
+            .to_owned(),
+    )
 }
 
 fn filtered(scope: SupportScope, f: &SupportFilter) -> Condition {
@@ -260,7 +286,7 @@ impl Store {
         org: OrganisationId,
         new: &NewSupportRequest,
     ) -> Result<SupportRequest, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let o = organisation::Entity::find_by_id(org.0)
             .one(&txn)
             .await?
@@ -400,8 +426,12 @@ impl Store {
         expected_version: Option<i32>,
         change: SupportChange,
     ) -> Result<SupportRequest, StoreError> {
-        let txn = self.db.begin().await?;
+        // The row is locked as it is read (PostgreSQL; SQLite's write transaction holds the
+        // whole database): two people answering at once both get their message in, one after
+        // the other, instead of the second failing on a version it could not have seen.
+        let txn = self.begin_write().await?;
         let m = support_request::Entity::find_by_id(id)
+            .lock_exclusive()
             .one(&txn)
             .await?
             .ok_or(StoreError::NotFound)?;
@@ -437,10 +467,19 @@ impl Store {
                 if *from_staff && m.first_answered_at.is_none() {
                     a.first_answered_at = Set(Some(now));
                 }
-                // The first staff member to answer takes the request unless someone has.
+                // The first of the answering alliance's staff to answer takes the request unless
+                // someone has (a coordinator answering does not become its assignee).
                 if *from_staff && m.assignee_id.is_none() {
-                    a.assignee_id = Set(actor.user_id.map(|u| u.0));
-                    a.assignee_name = Set(actor.user_id.map(|_| author.clone()));
+                    let me = match actor.user_id {
+                        Some(u) => user::Entity::find_by_id(u.0).one(&txn).await?,
+                        None => None,
+                    };
+                    if let Some(me) =
+                        me.filter(|me| me.role == "alliance_staff" && me.alliance_id == m.alliance_id)
+                    {
+                        a.assignee_id = Set(Some(me.id));
+                        a.assignee_name = Set(Some(author.clone()));
+                    }
                 }
             }
             SupportChange::Assign(who) => {

@@ -465,14 +465,7 @@ pub fn analyse_row(row: &Row, today: Date) -> (RowOutcome, Option<OrganisationIn
     // Kind: the column, else the name's legal form.
     let kind_text = text_of(row, "kind");
     form.kind = if kind_text.is_empty() {
-        let folded = fold(&name);
-        let inferred = if folded.starts_with("to hop tac") || folded.starts_with("tht") {
-            OrgKind::CooperativeGroup
-        } else if folded.starts_with("lien hiep") {
-            OrgKind::CooperativeUnion
-        } else {
-            OrgKind::Cooperative
-        };
+        let inferred = kind_of_name(&name);
         fixes.push(RowMessage::new(
             "kind",
             "fix-import-kind-inferred",
@@ -835,5 +828,37 @@ pub fn content_type(format: &str) -> &'static str {
         "xls" => "application/vnd.ms-excel",
         "ods" => "application/vnd.oasis.opendocument.spreadsheet",
         _ => "text/csv",
+    }
+}
+
+/// The kind a register row's name announces ("Tổ hợp tác …", "Công ty …", "Hộ kinh doanh …"),
+/// read as the OCOP list import reads it; an alliance's register is of cooperatives otherwise.
+fn kind_of_name(name: &str) -> OrgKind {
+    let key = crate::import_products::producer_key(name);
+    if key.starts_with("tht ") {
+        OrgKind::CooperativeGroup
+    } else {
+        crate::import_products::kind_from_name(&key).unwrap_or(OrgKind::Cooperative)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_register_row_without_a_kind_takes_the_one_its_name_announces() {
+        let cases = [
+            ("HTX Nông nghiệp Đông Dư", OrgKind::Cooperative),
+            ("Chè Vũ Minh", OrgKind::Cooperative),
+            ("THT Mây tre đan Phú Vinh", OrgKind::CooperativeGroup),
+            ("Tổ hợp tác Mây tre", OrgKind::CooperativeGroup),
+            ("Liên hiệp HTX Thái Bình", OrgKind::CooperativeUnion),
+            ("Công ty TNHH Thực phẩm Hồng Hà", OrgKind::Enterprise),
+            ("Hộ kinh doanh Nguyễn Thị Lan", OrgKind::Household),
+        ];
+        for (name, kind) in cases {
+            assert_eq!(kind_of_name(name), kind, "{name}");
+        }
     }
 }

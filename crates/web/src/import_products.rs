@@ -398,7 +398,7 @@ pub fn producer_key(name: &str) -> String {
 /// The legal kind a producer's name announces: an organisation of the collective economy, a
 /// company ("Công ty …", "Doanh nghiệp tư nhân …") or a household business ("Hộ kinh doanh …",
 /// "Hộ ông …", "Cơ sở sản xuất …": a facility is a household's in OCOP lists).
-fn kind_from_name(key: &str) -> Option<OrgKind> {
+pub(crate) fn kind_from_name(key: &str) -> Option<OrgKind> {
     let starts = |p: &str| key == p || key.starts_with(&format!("{p} "));
     if starts("lien hiep hop tac xa") || starts("lien hiep") {
         Some(OrgKind::CooperativeUnion)

@@ -96,11 +96,21 @@ on_both_engines! {
         assert_eq!(status_of(&app, id).await, "awaiting");
         assert_eq!(app.db.scalar(&format!("SELECT CAST(messages AS BIGINT) FROM support_requests WHERE id = {id}")).await, 3);
 
+        // Two people answering at the same moment both get their message in.
+        let csrf_staff = app.csrf(&staff, &format!("/support/{id}")).await;
+        let csrf_rep = app.csrf(&rep, &format!("/support/{id}")).await;
+        let path = format!("/support/{id}/messages");
+        let staff_form = vec![("_csrf".to_string(), csrf_staff), ("body".to_string(), "Cán bộ trả lời cùng lúc.".to_string())];
+        let rep_form = vec![("_csrf".to_string(), csrf_rep), ("body".to_string(), "Hợp tác xã viết cùng lúc.".to_string())];
+        let (a, b) = tokio::join!(app.post_form(&staff, &path, &staff_form), app.post_form(&rep, &path, &rep_form));
+        assert_eq!((a.status(), b.status()), (StatusCode::SEE_OTHER, StatusCode::SEE_OTHER));
+        assert_eq!(app.db.scalar(&format!("SELECT CAST(messages AS BIGINT) FROM support_requests WHERE id = {id}")).await, 5);
+
         // Closing with a stale version is refused and says so; with the current one it closes.
         let version = app.db.scalar(&format!("SELECT CAST(version AS BIGINT) FROM support_requests WHERE id = {id}")).await;
         let (status, _, _) = post(&app, &staff, &format!("/support/{id}"), &format!("/support/{id}/close"), &[("version", &(version - 1).to_string())]).await;
         assert_eq!(status, StatusCode::SEE_OTHER);
-        assert_eq!(status_of(&app, id).await, "awaiting");
+        assert_ne!(status_of(&app, id).await, "closed");
         let (_, page) = app.page(&staff, &format!("/support/{id}")).await;
         assert!(page.contains("vừa được người khác thay đổi"), "the conflict is explained");
         post(&app, &staff, &format!("/support/{id}"), &format!("/support/{id}/close"), &[("version", &version.to_string())]).await;
@@ -121,10 +131,10 @@ on_both_engines! {
         ]).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
 
-        // Every change is in the change log (asked, three messages, closed), refused ones not.
+        // Every change is in the change log (asked, five messages, closed), refused ones not.
         assert_eq!(app.db.scalar(&format!(
             "SELECT COUNT(*) FROM change_log WHERE entity = 'support_request' AND entity_key = '{id}'"
-        )).await, 5);
+        )).await, 7);
     }
 
     async fn each_side_sees_only_the_requests_of_its_scope(engine) {
@@ -184,10 +194,11 @@ on_both_engines! {
         for year in 2023..=2025 {
             let f = app.store.year_figures(&programme, year).await.expect("figures");
             let expected = |scope: String| {
+                // The year in Vietnam (UTC+7) starts at 17:00 UTC on the eve.
                 format!(
-                    "SELECT COUNT(*) FROM support_requests WHERE first_answered_at >= '{year}-01-01' \
-                     AND first_answered_at < '{}-01-01'{scope}",
-                    year + 1
+                    "SELECT COUNT(*) FROM support_requests WHERE first_answered_at >= '{}-12-31T17:00:00Z' \
+                     AND first_answered_at < '{year}-12-31T17:00:00Z'{scope}",
+                    year - 1
                 )
             };
             let all = app.db.scalar(&expected(String::new())).await;
@@ -199,6 +210,39 @@ on_both_engines! {
                 "{year}"
             );
         }
+
+        // An answer at 01:00 on New Year's Day in Vietnam (18:00 UTC the day before) counts in
+        // the new year, on both engines, in the indicator and on the dashboard.
+        let org = lienket_domain::ids::OrganisationId(app.organisation_id("Hợp tác xã Nông nghiệp Đông Dư").await);
+        let at = |s: &str| time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).expect("an instant");
+        let count = |y: i32| {
+            let store = app.store.clone();
+            let programme = programme.clone();
+            async move { store.year_figures(&programme, y).await.expect("figures").get(Some(hn), Measure::SupportAnswered) }
+        };
+        let dash = |y: i32| {
+            let store = app.store.clone();
+            async move { store.dashboard(Some(hn), y, y).await.expect("dashboard").years[0].support_answered }
+        };
+        let (before_2024, before_2025, dash_2025) = (count(2024).await, count(2025).await, dash(2025).await);
+        app.store
+            .record_support_history(&lienket_store::Actor::system("test"), &[lienket_store::SupportHistory {
+                organisation: org,
+                request: lienket_domain::support::NewSupportRequest {
+                    topic: lienket_domain::support::SupportTopic::Legal,
+                    title: "Hỏi đêm giao thừa".into(),
+                    body: "Xin hỏi thủ tục.".into(),
+                },
+                asked_by: "Đại diện".into(),
+                asked_at: at("2024-12-31T10:00:00Z"),
+                replies: vec![("Cán bộ".into(), true, "Trả lời sau giao thừa.".into(), at("2024-12-31T18:00:00Z"))],
+                assignee: None,
+                closed_at: None,
+            }])
+            .await
+            .expect("recorded");
+        assert_eq!((count(2024).await, count(2025).await), (before_2024, before_2025 + 1));
+        assert_eq!(dash(2025).await, dash_2025 + 1);
 
         // Answering now moves this year's figure and the dashboard's by one.
         let year = time::OffsetDateTime::now_utc().year();

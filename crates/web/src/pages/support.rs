@@ -37,8 +37,9 @@ pub fn routes() -> Router<AppState> {
         .route("/support/{id}/reopen", post(reopen))
 }
 
+/// This year in Vietnam.
 fn this_year() -> i32 {
-    time::OffsetDateTime::now_utc().year()
+    super::products::today_date().year()
 }
 
 /// The requests a user sees: an organisation's own, an alliance's, or every one.
@@ -375,15 +376,30 @@ async fn reply(
         body,
         from_staff: answers(&ctx),
     };
-    state
+    match state
         .store
         .change_support_request(&ctx.actor(), request.id, None, change)
-        .await?;
-    Ok(redirect_with_flash(
-        &ctx,
-        &format!("/support/{}#latest", request.id),
-        "flash-support-replied",
-    ))
+        .await
+    {
+        Ok(_) => Ok(redirect_with_flash(
+            &ctx,
+            &format!("/support/{}#latest", request.id),
+            "flash-support-replied",
+        )),
+        // Whatever went wrong with the request meanwhile, the text typed is shown again.
+        Err(StoreError::Conflict) => {
+            let request = state.store.get_support_request(request.id).await?;
+            show_page(
+                &state,
+                &ctx,
+                request,
+                f.body,
+                Some(ctx.t("flash-support-changed")),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -525,7 +541,10 @@ async fn export(
         col("support-col-assignee", ColumnKind::Text, 22.0),
         col("support-col-messages", ColumnKind::Integer, 10.0),
     ];
-    let date = |t: time::OffsetDateTime| ExportCell::Date(t.year(), t.month() as u8, t.day());
+    let date = |t: time::OffsetDateTime| {
+        let t = t.to_offset(lienket_domain::event::VIETNAM);
+        ExportCell::Date(t.year(), t.month() as u8, t.day())
+    };
     let cells: Vec<Vec<ExportCell>> = rows
         .iter()
         .map(|row| {
