@@ -28,8 +28,8 @@ support-sort-queue = Working order
 support-sort-newest = Newest first
 support-sort-updated = Recently updated first
 support-figures-of = Figures of { $year }
-support-figure-waiting = requests waiting
-support-figure-asked = requests asked in { $year }
+support-figure-waiting = waiting for staff
+support-figure-asked = asked in { $year }
 support-figure-answered = answered
 support-figure-median = answer time (median)
 support-figure-in-target = answered within { $hours } hours
@@ -43,7 +43,10 @@ support-col-assignee = Assigned to
 support-col-messages = Messages
 support-col-updated = Updated
 support-col-closed = Closed
-support-messages-count = { $count } messages
+support-messages-count = { $count ->
+    [one] 1 message
+   *[other] { $count } messages
+}
 support-empty = No request matches.
 support-empty-organisation = Your organisation has not asked anything yet. Press "Ask for support" to ask the alliance.
 support-thread = Thread
