@@ -25,14 +25,12 @@ use axum::routing::get;
 use lienket_domain::ids::{AllianceId, ModelKindId};
 use lienket_domain::model::Rating;
 use lienket_domain::policy::{Action, Resource};
-use lienket_domain::validate::Findings;
 use lienket_office::{ColumnKind, ExportCell};
-use lienket_store::{ModelCard, ModelFilter, ModelSort, PageRequest, StoreError};
+use lienket_store::{ModelCard, ModelFilter, ModelSort, PageRequest};
 use serde::Deserialize;
 
 use super::{
-    errors_by_field, export_column, form_notice, html, no_store, pager, province_name, province_options,
-    text_cell, urlencode, workbook,
+    export_column, html, no_store, pager, province_name, province_options, text_cell, urlencode, workbook,
 };
 use crate::AppState;
 use crate::ctx::RequestCtx;
@@ -122,64 +120,8 @@ async fn alliance_names(state: &AppState) -> AppResult<HashMap<AllianceId, Strin
         .collect())
 }
 
-/// What a form shows besides the values typed: the findings of what was posted, and whether
-/// someone else saved first. It decides the status: 409 after a conflict, 422 with findings,
-/// 200 as first opened.
-#[derive(Default)]
-struct Shown {
-    findings: Findings,
-    conflict: bool,
-}
-
-impl Shown {
-    /// A form shown again with findings beside its fields.
-    fn invalid(findings: Findings) -> Shown {
-        Shown {
-            findings,
-            conflict: false,
-        }
-    }
-
-    /// A form shown again with one finding.
-    fn finding(field: &'static str, key: &'static str) -> Shown {
-        let mut findings = Findings::default();
-        findings.add(field, key);
-        Shown::invalid(findings)
-    }
-
-    /// A save the store turned down, as the form shows it: someone else saved first, or a
-    /// refusal beside the field `field_of` names. Other errors pass on.
-    fn refused(e: StoreError, field_of: fn(&str) -> &'static str) -> AppResult<Shown> {
-        match e {
-            StoreError::Conflict => Ok(Shown {
-                findings: Findings::default(),
-                conflict: true,
-            }),
-            StoreError::Refused(key) => Ok(Shown::finding(field_of(key), key)),
-            e => Err(e.into()),
-        }
-    }
-
-    /// The messages beside the fields, by field.
-    fn errors(&self, ctx: &RequestCtx) -> HashMap<&'static str, String> {
-        errors_by_field(ctx, &self.findings)
-    }
-
-    /// The notice above the form.
-    fn notice(&self, ctx: &RequestCtx) -> Option<String> {
-        form_notice(ctx, &self.findings, self.conflict.then(|| ctx.t("err-conflict")))
-    }
-
-    fn status(&self) -> StatusCode {
-        if self.conflict {
-            StatusCode::CONFLICT
-        } else if self.findings.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
-    }
-}
+/// What a form shows besides the values typed: the programme pages' form state.
+pub(super) use super::programmes::FormState as Shown;
 
 /// A page with its status, never cached (staff see drafts and forms on the same pages).
 fn respond<T: Template>(page: &T, status: StatusCode) -> AppResult<Response> {

@@ -131,14 +131,14 @@ async fn programme_for(
 /// someone else saved first. It decides the status: 409 after a conflict, 422 with findings,
 /// 200 as first opened.
 #[derive(Default)]
-struct FormState {
+pub(crate) struct FormState {
     findings: Findings,
-    conflict: bool,
+    pub(crate) conflict: bool,
 }
 
 impl FormState {
     /// A form shown again with findings beside its fields.
-    fn invalid(findings: Findings) -> FormState {
+    pub(crate) fn invalid(findings: Findings) -> FormState {
         FormState {
             findings,
             conflict: false,
@@ -146,14 +146,14 @@ impl FormState {
     }
 
     /// A form shown again with one finding.
-    fn finding(field: &'static str, key: &'static str) -> FormState {
+    pub(crate) fn finding(field: &'static str, key: &'static str) -> FormState {
         let mut findings = Findings::default();
         findings.add(field, key);
         FormState::invalid(findings)
     }
 
     /// A form shown again after someone else saved first: what was typed is kept, with a notice.
-    fn conflict() -> FormState {
+    pub(crate) fn conflict() -> FormState {
         FormState {
             findings: Findings::default(),
             conflict: true,
@@ -162,7 +162,7 @@ impl FormState {
 
     /// A save the store turned down, as the form shows it: someone else saved first, or a
     /// refusal beside the field `field_of` names. Other errors pass on.
-    fn refused(e: StoreError, field_of: fn(&str) -> &'static str) -> AppResult<FormState> {
+    pub(crate) fn refused(e: StoreError, field_of: fn(&str) -> &'static str) -> AppResult<FormState> {
         match e {
             StoreError::Conflict => Ok(FormState::conflict()),
             StoreError::Refused(key) => Ok(FormState::finding(field_of(key), key)),
@@ -171,17 +171,17 @@ impl FormState {
     }
 
     /// The messages beside the fields, by field.
-    fn errors(&self, ctx: &RequestCtx) -> HashMap<&'static str, String> {
+    pub(crate) fn errors(&self, ctx: &RequestCtx) -> HashMap<&'static str, String> {
         errors_by_field(ctx, &self.findings)
     }
 
     /// The notice above the form.
-    fn notice(&self, ctx: &RequestCtx) -> Option<String> {
+    pub(crate) fn notice(&self, ctx: &RequestCtx) -> Option<String> {
         let conflict = self.conflict.then(|| ctx.t("err-conflict"));
         form_notice(ctx, &self.findings, conflict)
     }
 
-    fn status(&self) -> StatusCode {
+    pub(crate) fn status(&self) -> StatusCode {
         if self.conflict {
             StatusCode::CONFLICT
         } else if self.findings.is_empty() {
