@@ -18,6 +18,9 @@ pub const FOLD: &str = "vi_fold";
 pub const HEAD_EXACT: &str = "vi_head_exact";
 /// Name of the tokenizer of folded name heads ("nuoc", "nuoc mam", "nuoc mam phu").
 pub const HEAD_FOLD: &str = "vi_head_fold";
+/// Name of the tokenizer of adjacent folded word pairs ("nuoc mam", "mam phu", "phu quoc"): a
+/// phrase of the text is a pair term, or pair terms that are all there.
+pub const PAIRS: &str = "vi_pairs";
 /// How many leading words make the longest head term.
 pub const HEAD_WORDS: usize = 3;
 
@@ -83,11 +86,22 @@ pub fn fold_word(word: &str) -> String {
     fold(word)
 }
 
-/// The tokenizer behind [`EXACT`], [`FOLD`], [`HEAD_EXACT`] and [`HEAD_FOLD`].
+/// What a [`ViTokenizer`] makes of the words of a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Terms {
+    /// Each word.
+    Words,
+    /// The first one, two, three words.
+    Head,
+    /// Each two adjacent words.
+    Pairs,
+}
+
+/// The tokenizer behind [`EXACT`], [`FOLD`], [`HEAD_EXACT`], [`HEAD_FOLD`] and [`PAIRS`].
 #[derive(Debug, Clone)]
 pub struct ViTokenizer {
     fold: bool,
-    head: bool,
+    terms: Terms,
     tokens: Vec<Token>,
 }
 
@@ -96,7 +110,7 @@ impl ViTokenizer {
     pub fn new(fold: bool) -> Self {
         ViTokenizer {
             fold,
-            head: false,
+            terms: Terms::Words,
             tokens: Vec::new(),
         }
     }
@@ -105,7 +119,16 @@ impl ViTokenizer {
     pub fn head(fold: bool) -> Self {
         ViTokenizer {
             fold,
-            head: true,
+            terms: Terms::Head,
+            tokens: Vec::new(),
+        }
+    }
+
+    /// A tokenizer of adjacent folded word pairs (see [`PAIRS`]).
+    pub fn pairs() -> Self {
+        ViTokenizer {
+            fold: true,
+            terms: Terms::Pairs,
             tokens: Vec::new(),
         }
     }
@@ -135,7 +158,8 @@ impl Tokenizer for ViTokenizer {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> ViTokenStream<'a> {
         self.tokens.clear();
         let all = words(text);
-        let take = if self.head { HEAD_WORDS } else { usize::MAX };
+        let head = self.terms == Terms::Head;
+        let take = if head { HEAD_WORDS } else { usize::MAX };
         let forms: Vec<String> = all
             .iter()
             .take(take)
@@ -148,13 +172,14 @@ impl Tokenizer for ViTokenizer {
             })
             .collect();
         for (position, (w, form)) in all.iter().zip(&forms).enumerate() {
-            let text = if self.head {
-                head_term(&forms[..=position])
-            } else {
-                form.clone()
+            let text = match self.terms {
+                Terms::Words => form.clone(),
+                Terms::Head => head_term(&forms[..=position]),
+                Terms::Pairs if position == 0 => continue,
+                Terms::Pairs => head_term(&forms[position - 1..=position]),
             };
             self.tokens.push(Token {
-                offset_from: if self.head { 0 } else { w.from },
+                offset_from: if head { 0 } else { w.from },
                 offset_to: w.to,
                 position,
                 text,
@@ -189,6 +214,7 @@ pub fn register(manager: &TokenizerManager) {
     manager.register(FOLD, TextAnalyzer::from(ViTokenizer::new(true)));
     manager.register(HEAD_EXACT, TextAnalyzer::from(ViTokenizer::head(false)));
     manager.register(HEAD_FOLD, TextAnalyzer::from(ViTokenizer::head(true)));
+    manager.register(PAIRS, TextAnalyzer::from(ViTokenizer::pairs()));
 }
 
 #[cfg(test)]
@@ -240,6 +266,15 @@ mod tests {
             run(ViTokenizer::head(true), "Đường phèn"),
             ["duong", "duong phen"]
         );
+    }
+
+    #[test]
+    fn pairs_are_adjacent_folded_words() {
+        assert_eq!(
+            run(ViTokenizer::pairs(), "Nước mắm Phú Quốc"),
+            ["nuoc mam", "mam phu", "phu quoc"]
+        );
+        assert!(run(ViTokenizer::pairs(), "Gạo").is_empty());
     }
 
     #[test]

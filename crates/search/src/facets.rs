@@ -1,17 +1,13 @@
-//! Facet counts over the matching documents, read from fast fields (no stored document is
-//! loaded).
+//! Facet values of every document of a segment, read once from the fast fields into dense
+//! arrays, and the counts of the matching documents.
 
 use std::collections::HashMap;
 
-use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Column, StrColumn};
-use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::columnar::StrColumn;
+use tantivy::{DocId, SegmentReader};
 
 use crate::Facet;
 use crate::schema::{F_ALLIANCE, F_GROUP, F_PROVINCE, F_STARS};
-
-/// Counts provinces, groups, alliances and stars of the matching documents.
-pub(crate) struct FacetCollector;
 
 /// Counts by value, for each facet.
 #[derive(Debug, Default)]
@@ -22,116 +18,137 @@ pub(crate) struct FacetCounts {
     pub stars: HashMap<u64, u64>,
 }
 
-/// One string facet of one segment: counts by term ordinal.
-struct StrCounts {
-    column: Option<StrColumn>,
-    counts: Vec<u64>,
+/// One text facet of a segment: the values, and each document's value as its index plus one
+/// (0: none).
+#[derive(Debug, Default)]
+pub(crate) struct TextFacet {
+    values: Vec<String>,
+    of_doc: Vec<u16>,
 }
 
-impl StrCounts {
-    fn open(reader: &SegmentReader, field: &str) -> tantivy::Result<Self> {
-        let column = reader.fast_fields().str(field)?;
-        let len = column.as_ref().map_or(0, |c| c.num_terms());
-        Ok(StrCounts {
-            column,
-            counts: vec![0; len],
-        })
-    }
-
-    fn collect(&mut self, doc: DocId) {
-        if let Some(column) = &self.column {
-            for ord in column.term_ords(doc) {
-                if let Some(c) = self.counts.get_mut(ord as usize) {
-                    *c += 1;
-                }
-            }
-        }
-    }
-
-    fn harvest(self) -> HashMap<String, u64> {
-        let mut out = HashMap::new();
-        let Some(column) = self.column else {
-            return out;
+impl TextFacet {
+    fn read(reader: &SegmentReader, field: &str) -> tantivy::Result<Self> {
+        let Some(column) = reader.fast_fields().str(field)? else {
+            return Ok(TextFacet::default());
         };
-        let mut value = String::new();
-        for (ord, &count) in self.counts.iter().enumerate() {
-            if count == 0 {
-                continue;
-            }
-            value.clear();
-            if column.ord_to_str(ord as u64, &mut value).unwrap_or(false) {
-                *out.entry(value.clone()).or_default() += count;
-            }
-        }
-        out
-    }
-}
-
-pub(crate) struct FacetSegmentCollector {
-    provinces: StrCounts,
-    groups: StrCounts,
-    alliances: StrCounts,
-    stars_column: Column<u64>,
-    stars: HashMap<u64, u64>,
-}
-
-impl Collector for FacetCollector {
-    type Fruit = FacetCounts;
-    type Child = FacetSegmentCollector;
-
-    fn for_segment(
-        &self,
-        _segment_local_id: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<FacetSegmentCollector> {
-        Ok(FacetSegmentCollector {
-            provinces: StrCounts::open(reader, F_PROVINCE)?,
-            groups: StrCounts::open(reader, F_GROUP)?,
-            alliances: StrCounts::open(reader, F_ALLIANCE)?,
-            stars_column: reader.fast_fields().u64(F_STARS)?,
-            stars: HashMap::new(),
+        Ok(TextFacet {
+            values: values(&column)?,
+            of_doc: (0..reader.max_doc())
+                .map(|doc| {
+                    column
+                        .term_ords(doc)
+                        .next()
+                        // Facet values are codes of a closed list (provinces, groups,
+                        // alliances): far fewer than 65,535 in a segment.
+                        .and_then(|ord| u16::try_from(ord + 1).ok())
+                        .unwrap_or(0)
+                })
+                .collect(),
         })
     }
 
-    fn requires_scoring(&self) -> bool {
-        false
+    /// The value index plus one of a value in this segment, 0 when no document has it.
+    pub(crate) fn code_of(&self, value: &str) -> u16 {
+        self.values
+            .iter()
+            .position(|v| v == value)
+            .and_then(|i| u16::try_from(i + 1).ok())
+            .unwrap_or(0)
     }
 
-    fn merge_fruits(&self, fruits: Vec<FacetCounts>) -> tantivy::Result<FacetCounts> {
-        fn add<K: std::hash::Hash + Eq>(into: &mut HashMap<K, u64>, from: HashMap<K, u64>) {
-            for (k, v) in from {
-                *into.entry(k).or_default() += v;
+    #[inline]
+    pub(crate) fn of(&self, doc: DocId) -> u16 {
+        self.of_doc.get(doc as usize).copied().unwrap_or(0)
+    }
+
+    fn counter(&self) -> Vec<u64> {
+        vec![0; self.values.len() + 1]
+    }
+
+    fn harvest(&self, counts: &[u64], into: &mut HashMap<String, u64>) {
+        for (value, &count) in self.values.iter().zip(&counts[1..]) {
+            if count > 0 {
+                *into.entry(value.clone()).or_default() += count;
             }
         }
-        let mut all = FacetCounts::default();
-        for f in fruits {
-            add(&mut all.provinces, f.provinces);
-            add(&mut all.groups, f.groups);
-            add(&mut all.alliances, f.alliances);
-            add(&mut all.stars, f.stars);
-        }
-        Ok(all)
     }
 }
 
-impl SegmentCollector for FacetSegmentCollector {
-    type Fruit = FacetCounts;
+fn values(column: &StrColumn) -> tantivy::Result<Vec<String>> {
+    let mut out = Vec::with_capacity(column.num_terms());
+    for ord in 0..column.num_terms() as u64 {
+        let mut value = String::new();
+        column.ord_to_str(ord, &mut value)?;
+        out.push(value);
+    }
+    Ok(out)
+}
 
-    fn collect(&mut self, doc: DocId, _score: Score) {
-        self.provinces.collect(doc);
-        self.groups.collect(doc);
-        self.alliances.collect(doc);
-        if let Some(s) = self.stars_column.first(doc) {
-            *self.stars.entry(s).or_default() += 1;
-        }
+/// The facet values of every document of one segment.
+#[derive(Debug)]
+pub(crate) struct SegmentFacets {
+    pub province: TextFacet,
+    pub group: TextFacet,
+    pub alliance: TextFacet,
+    /// Stars of each document, 0 when not rated.
+    pub stars: Vec<u8>,
+}
+
+impl SegmentFacets {
+    pub(crate) fn read(reader: &SegmentReader) -> tantivy::Result<Self> {
+        let stars = reader.fast_fields().u64(F_STARS)?;
+        Ok(SegmentFacets {
+            province: TextFacet::read(reader, F_PROVINCE)?,
+            group: TextFacet::read(reader, F_GROUP)?,
+            alliance: TextFacet::read(reader, F_ALLIANCE)?,
+            stars: (0..reader.max_doc())
+                .map(|doc| stars.first(doc).map_or(0, |s| s.min(255) as u8))
+                .collect(),
+        })
     }
 
-    fn harvest(self) -> FacetCounts {
-        FacetCounts {
-            provinces: self.provinces.harvest(),
-            groups: self.groups.harvest(),
-            alliances: self.alliances.harvest(),
-            stars: self.stars,
+    #[inline]
+    pub(crate) fn stars_of(&self, doc: DocId) -> u8 {
+        self.stars.get(doc as usize).copied().unwrap_or(0)
+    }
+
+    /// A counter of this segment's values.
+    pub(crate) fn counter(&self) -> SegmentCounter {
+        SegmentCounter {
+            province: self.province.counter(),
+            group: self.group.counter(),
+            alliance: self.alliance.counter(),
+            stars: [0; 256],
+        }
+    }
+}
+
+/// Counts of one segment's facet values, by value index.
+pub(crate) struct SegmentCounter {
+    province: Vec<u64>,
+    group: Vec<u64>,
+    alliance: Vec<u64>,
+    stars: [u64; 256],
+}
+
+impl SegmentCounter {
+    #[inline]
+    pub(crate) fn count(&mut self, facets: &SegmentFacets, doc: DocId) {
+        self.province[facets.province.of(doc) as usize] += 1;
+        self.group[facets.group.of(doc) as usize] += 1;
+        self.alliance[facets.alliance.of(doc) as usize] += 1;
+        self.stars[facets.stars_of(doc) as usize] += 1;
+    }
+
+    /// Adds these counts, by value, to `into`.
+    pub(crate) fn harvest(&self, facets: &SegmentFacets, into: &mut FacetCounts) {
+        facets.province.harvest(&self.province, &mut into.provinces);
+        facets.group.harvest(&self.group, &mut into.groups);
+        facets.alliance.harvest(&self.alliance, &mut into.alliances);
+        for (stars, &count) in self.stars.iter().enumerate().skip(1) {
+            if count > 0 {
+                *into.stars.entry(stars as u64).or_default() += count;
+            }
         }
     }
 }

@@ -11,6 +11,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{Directory, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::analyzer;
+use crate::engine::Engine;
 use crate::query::Boosts;
 use crate::schema::{self, F_PUBLISHED, Fields, SCHEMA_VERSION};
 use crate::{OpenState, ProductDoc, SearchError};
@@ -31,6 +32,8 @@ pub struct SearchIndex {
     pub(crate) reader: IndexReader,
     pub(crate) fields: Fields,
     pub(crate) boosts: Boosts,
+    /// Facet values and score arrays kept between searches.
+    pub(crate) engine: Engine,
     /// `None` only while [`SearchIndex::replace_all`] swaps in its big writer, or after a failed
     /// swap (the next change creates one again).
     writer: Mutex<Option<IndexWriter>>,
@@ -218,14 +221,23 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        Ok(SearchIndex {
+        let this = SearchIndex {
             index,
             reader,
             fields,
             boosts: Boosts::default(),
+            engine: Engine::default(),
             writer: Mutex::new(Some(writer)),
             watermark: RwLock::new(None),
-        })
+        };
+        this.engine.warm(&this.reader.searcher())?;
+        Ok(this)
+    }
+
+    /// Takes in the last commit, and reads what searches need of its new segments.
+    fn reload(&self) -> Result<(), SearchError> {
+        self.reader.reload()?;
+        self.engine.warm(&self.reader.searcher())
     }
 
     /// Commits nothing but the payload (schema version, no watermark).
@@ -235,7 +247,7 @@ impl SearchIndex {
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&payload(None));
         prepared.commit()?;
-        self.reader.reload()?;
+        self.reload()?;
         Ok(())
     }
 
@@ -298,7 +310,7 @@ impl SearchIndex {
             return Err(e.into());
         }
         drop(guard);
-        self.reader.reload()?;
+        self.reload()?;
         *self.watermark.write().unwrap_or_else(PoisonError::into_inner) = Some(watermark);
         Ok(())
     }
@@ -347,7 +359,7 @@ impl SearchIndex {
                 .map_err(locked_error)?,
         );
         drop(guard);
-        self.reader.reload()?;
+        self.reload()?;
         *self.watermark.write().unwrap_or_else(PoisonError::into_inner) = Some(watermark);
         tracing::info!(
             docs = count,

@@ -16,9 +16,12 @@
 //!   with the query builder.
 //! - [`telex`]: decoding of words typed in Telex with the input method off.
 //! - `schema`: fields, the schema version, and the conversion of a [`ProductDoc`].
-//! - [`query`]: from user text to a tantivy query (coordination, field boosts, prefix, fuzzy,
-//!   Telex and phrase bonuses).
-//! - `facets`: the fast-field collector counting provinces, groups, stars and alliances.
+//! - [`query`]: from user text to a plan of posting lists and clauses (coordination, field
+//!   boosts, prefix, fuzzy, Telex and phrase bonuses).
+//! - `engine`: reads a plan's posting lists once into dense score arrays, then counts, facets
+//!   and ranks the matches in one pass.
+//! - `facets`: the facet values (provinces, groups, stars, alliances) of each segment's
+//!   documents, read once from the fast fields.
 //! - `index`: [`SearchIndex`]: open or rebuild a directory, apply changes.
 //! - `search`, `spelling`, `suggest`: [`SearchIndex::search`] (with typo correction and "did
 //!   you mean") and [`SearchIndex::suggest`].
@@ -26,6 +29,7 @@
 //!   provinces merged into it).
 
 pub mod analyzer;
+mod engine;
 mod facets;
 mod index;
 pub mod provinces;

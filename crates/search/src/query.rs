@@ -3,6 +3,7 @@
 //! A query is read as *product words* and, at its end, an optional *place*: a province name,
 //! legacy or 2025 ("mật ong | hưng yên", "gạo | thái bình"), recognised by
 //! [`crate::provinces`]. The place is matched as a phrase on the province field (or the name);
+//! a phrase is the pairs of its adjacent words (see [`crate::analyzer::PAIRS`]), no positions;
 //! the product words are matched like this, each scoring the sum of:
 //! - a coordination score, the best of: [`Boosts::coordination`] when the word is in the name as
 //!   typed, a share of it when it is in the name folded, as the prefix of a name word (last word
@@ -22,10 +23,7 @@
 //! (right type, wrong region) above other products of Hưng Yên.
 
 use tantivy::Term;
-use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, PhrasePrefixQuery,
-    PhraseQuery, Query as TantivyQuery, TermQuery,
-};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, FuzzyTermQuery, Query as TantivyQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 
 use crate::analyzer::{HEAD_WORDS, fold_word, head_term, words};
@@ -203,10 +201,6 @@ fn term_query(field: Field, text: &str) -> Boxed {
     ))
 }
 
-fn boosted(query: Boxed, boost: f32) -> Boxed {
-    Box::new(BoostQuery::new(query, boost))
-}
-
 fn constant(query: Boxed, score: f32) -> Boxed {
     Box::new(ConstScoreQuery::new(query, score))
 }
@@ -247,72 +241,110 @@ fn generic_words(words: &[QueryWord]) -> Vec<bool> {
     generic
 }
 
-/// The query of one product word; `last` says whether it is the last word typed (matched as a
-/// prefix too); its coordination score is multiplied by `weight`.
-fn word_query(f: &Fields, b: &Boosts, w: &QueryWord, last: bool, weight: f32) -> Boxed {
-    let mut name_exact = Vec::new();
-    let mut name_fold = Vec::new();
-    let mut name_prefix = Vec::new();
-    let mut name_fuzzy = Vec::new();
-    let mut other_exact = Vec::new();
-    let mut other_fold = Vec::new();
-    let mut description_exact = Vec::new();
-    let mut description_fold = Vec::new();
-    let mut bm25 = Vec::new();
+/// Where a posting list of a product word comes from.
+pub(crate) enum Source {
+    /// One term.
+    Term(Term),
+    /// Every term of the field that starts with this one.
+    Prefix(Term),
+    /// Every term of the field within one typo of this one.
+    Fuzzy(Term),
+}
+
+/// One posting list of a product word: the coordination score it gives the word (the best list
+/// that has a product sets it) and the BM25 boost of its term, if it adds one.
+pub(crate) struct WordList {
+    pub source: Source,
+    pub tier: f32,
+    pub bm25: Option<f32>,
+}
+
+/// Two adjacent product words: the posting list of their pair in the name, scored by BM25 with
+/// the statistics of the words as a phrase.
+pub(crate) struct PairList {
+    pub term: Term,
+    pub words: Vec<Term>,
+    pub boost: f32,
+}
+
+/// A clause scored as a whole (phrases, heads, the place): its score is added; `covers` are the
+/// bits of the product words it stands for (a synonym), see [`TextPlan`].
+pub(crate) struct Part {
+    pub query: Boxed,
+    pub covers: u16,
+}
+
+/// How products are scored for a text: the posting lists of each product word, best tier
+/// first; the other clauses; and the words every product of the "all words" answer has.
+///
+/// Bits: product word `i` is bit `i`, set when one of its lists has the product or a synonym
+/// standing for it does (synonyms are read after every list: they do not change the tier).
+pub(crate) struct TextPlan {
+    pub words: Vec<Vec<WordList>>,
+    pub pairs: Vec<PairList>,
+    pub parts: Vec<Part>,
+    pub required: u16,
+}
+
+/// The posting lists of one product word, best tier first. A product's coordination score for
+/// the word is the tier of the first list that has it: the best of
+/// - [`Boosts::coordination`] (times `weight`) for the word in the name as typed,
+/// - a share of it for the word in the name folded, as the prefix of a name word (`last` word
+///   only), with one typo (words of five letters or more), or only in the producer, province or
+///   description.
+///
+/// The name, province, producer and folded description lists add the BM25 score of the term.
+fn word_lists(f: &Fields, b: &Boosts, w: &QueryWord, last: bool, weight: f32) -> Vec<WordList> {
+    let c = b.coordination * weight;
+    let mut out = Vec::new();
+    let mut automata = Vec::new();
     for (exact, fold, factor) in w.forms(b.alternative) {
-        name_exact.push(term_query(f.name_exact, exact));
-        name_fold.push(term_query(f.name_fold, fold));
-        other_exact.push(term_query(f.province_exact, exact));
-        other_exact.push(term_query(f.producer_exact, exact));
-        other_fold.push(term_query(f.province_fold, fold));
-        other_fold.push(term_query(f.producer_fold, fold));
-        description_exact.push(term_query(f.description_exact, exact));
-        description_fold.push(term_query(f.description_fold, fold));
         let factor = factor * weight;
-        bm25.push(boosted(term_query(f.name_exact, exact), b.name_exact * factor));
-        bm25.push(boosted(term_query(f.name_fold, fold), b.name_fold * factor));
-        bm25.push(boosted(
-            term_query(f.province_fold, fold),
-            b.province_fold * factor,
-        ));
-        bm25.push(boosted(
-            term_query(f.producer_fold, fold),
-            b.producer_fold * factor,
-        ));
-        bm25.push(boosted(
-            term_query(f.description_fold, fold),
-            b.description_fold * factor,
-        ));
+        let lists = [
+            (f.name_exact, exact, 1.0, Some(b.name_exact)),
+            (f.name_fold, fold, b.name_fold_share, Some(b.name_fold)),
+            (f.province_exact, exact, b.other_exact_share, None),
+            (f.producer_exact, exact, b.other_exact_share, None),
+            (f.province_fold, fold, b.other_fold_share, Some(b.province_fold)),
+            (f.producer_fold, fold, b.other_fold_share, Some(b.producer_fold)),
+            (f.description_exact, exact, b.description_exact_share, None),
+            (
+                f.description_fold,
+                fold,
+                b.description_fold_share,
+                Some(b.description_fold),
+            ),
+        ];
+        for (field, text, share, bm25) in lists {
+            out.push(WordList {
+                source: Source::Term(Term::from_field_text(field, text)),
+                tier: c * share,
+                bm25: bm25.map(|boost| boost * factor),
+            });
+        }
         let chars = fold.chars().count();
+        let name_term = || Term::from_field_text(f.name_fold, fold);
         if last && chars >= MIN_PREFIX_CHARS {
-            let t = Term::from_field_text(f.name_fold, fold);
-            name_prefix.push(Box::new(FuzzyTermQuery::new_prefix(t, 0, false)) as Boxed);
+            // A two-letter prefix says less than a longer one.
+            let letters = w.fold.chars().count().min(4) as f32;
+            let share = b.name_prefix_share * (0.5 + 0.125 * letters);
+            automata.push(WordList {
+                source: Source::Prefix(name_term()),
+                tier: c * share,
+                bm25: None,
+            });
         }
         if chars >= MIN_FUZZY_CHARS {
-            let t = Term::from_field_text(f.name_fold, fold);
-            name_fuzzy.push(Box::new(FuzzyTermQuery::new(t, 1, true)) as Boxed);
+            automata.push(WordList {
+                source: Source::Fuzzy(name_term()),
+                tier: c * b.name_fuzzy_share,
+                bm25: None,
+            });
         }
     }
-    let c = b.coordination * weight;
-    let mut tiers: Vec<Boxed> = vec![
-        constant(any(name_exact), c),
-        constant(any(name_fold), c * b.name_fold_share),
-        constant(any(other_exact), c * b.other_exact_share),
-        constant(any(other_fold), c * b.other_fold_share),
-        constant(any(description_exact), c * b.description_exact_share),
-        constant(any(description_fold), c * b.description_fold_share),
-    ];
-    if !name_prefix.is_empty() {
-        // A two-letter prefix says less than a longer one.
-        let letters = w.fold.chars().count().min(4) as f32;
-        let share = b.name_prefix_share * (0.5 + 0.125 * letters);
-        tiers.push(constant(any(name_prefix), c * share));
-    }
-    if !name_fuzzy.is_empty() {
-        tiers.push(constant(any(name_fuzzy), c * b.name_fuzzy_share));
-    }
-    let coordination: Boxed = Box::new(DisjunctionMaxQuery::new(tiers));
-    Box::new(BooleanQuery::union(vec![coordination, any(bm25)]))
+    out.extend(automata);
+    out.sort_by(|a, b| b.tier.total_cmp(&a.tier));
+    out
 }
 
 /// Regional and everyday names of the same product, both ways, as typed. A phrase of two words
@@ -364,109 +396,111 @@ fn synonym_matches(product: &[QueryWord]) -> Vec<SynonymMatch> {
     out
 }
 
-/// The folded words in a row in a field: a term or a phrase.
-fn words_in(field: Field, folds: &[String]) -> Boxed {
+/// A field's word term and the field of its adjacent pairs (see [`crate::analyzer::PAIRS`]).
+#[derive(Clone, Copy)]
+struct Phrased {
+    words: Field,
+    pairs: Field,
+}
+
+/// The term of two adjacent folded words in a pairs field.
+fn pair_term(field: Field, first: &str, second: &str) -> Term {
+    Term::from_field_text(field, &head_term(&[first, second]))
+}
+
+/// The folded words in a row in a field: a term, or every pair of adjacent words.
+fn words_in(field: Phrased, folds: &[String]) -> Boxed {
     if folds.len() == 1 {
-        term_query(field, &folds[0])
-    } else {
-        let terms = folds.iter().map(|t| Term::from_field_text(field, t)).collect();
-        Box::new(PhraseQuery::new(terms))
+        return term_query(field.words, &folds[0]);
+    }
+    let pairs: Vec<Boxed> = folds
+        .windows(2)
+        .map(|p| {
+            Box::new(TermQuery::new(
+                pair_term(field.pairs, &p[0], &p[1]),
+                IndexRecordOption::Basic,
+            )) as Boxed
+        })
+        .collect();
+    Box::new(BooleanQuery::intersection(pairs))
+}
+
+fn name(f: &Fields) -> Phrased {
+    Phrased {
+        words: f.name_fold,
+        pairs: f.name_pairs,
     }
 }
 
 /// Bonus clauses for product words that have a synonym: the synonym as a phrase in the name,
-/// scoring `share` of the words it stands for, and as the head of the name.
-fn synonym_queries(f: &Fields, b: &Boosts, product: &[QueryWord], weights: &[f32]) -> Vec<Boxed> {
+/// scoring `share` of the words it stands for (and standing for them in the "all words"
+/// answer), and as the head of the name.
+fn synonym_parts(f: &Fields, b: &Boosts, product: &[QueryWord], weights: &[f32]) -> Vec<Part> {
     let mut out = Vec::new();
     for m in synonym_matches(product) {
         let covered: f32 = weights[m.start..m.start + m.len].iter().sum();
-        out.push(constant(
-            words_in(f.name_fold, &m.to),
-            b.coordination * covered * b.synonym,
-        ));
+        let covers = (m.start..m.start + m.len).fold(0, |bits, i| bits | 1 << i);
+        out.push(Part {
+            query: constant(words_in(name(f), &m.to), b.coordination * covered * b.synonym),
+            covers,
+        });
         if m.start == 0 {
             let head = term_query(f.head_fold, &head_term(&m.to));
-            out.push(constant(head, b.head * m.len.min(HEAD_WORDS) as f32 * b.synonym));
+            out.push(Part {
+                query: constant(head, b.head * m.len.min(HEAD_WORDS) as f32 * b.synonym),
+                covers: 0,
+            });
         }
     }
     out
 }
 
-/// Whether a product matches one query word at all: the word in any of its forms in any field
-/// (folded), as the start of a name word when it is the last word, one typo away in the name,
-/// or through a synonym in the name.
-fn word_match(f: &Fields, w: &QueryWord, last: bool, synonyms: Vec<Boxed>) -> Boxed {
-    let mut any_of = synonyms;
-    for (_, fold, _) in w.forms(1.0) {
-        for field in [f.name_fold, f.province_fold, f.producer_fold, f.description_fold] {
-            any_of.push(Box::new(TermQuery::new(
-                Term::from_field_text(field, fold),
-                IndexRecordOption::Basic,
-            )));
-        }
-        let chars = fold.chars().count();
-        let t = Term::from_field_text(f.name_fold, fold);
-        if last && chars >= MIN_PREFIX_CHARS {
-            any_of.push(Box::new(FuzzyTermQuery::new_prefix(t.clone(), 0, false)));
-        }
-        if chars >= MIN_FUZZY_CHARS {
-            any_of.push(Box::new(FuzzyTermQuery::new(t, 1, true)));
-        }
-    }
-    any(any_of)
-}
-
-/// The products that have every product word of the text but generic ones and a last word of
-/// one letter (the place neither: it ranks, it does not filter), as required clauses scoring
-/// nothing; none when the text has no such word.
+/// The bits of the product words every product of the "all words" answer has: all but generic
+/// ones and a last word of one letter (the place neither: it ranks, it does not filter); 0 when
+/// the text has no such word.
 ///
-/// Searching these first keeps the work of ranking to the products that can be the answer: a
-/// product with every word outranks one without (see the coordination score), so when enough
-/// have every word the page is found among them.
-pub(crate) fn required_words(f: &Fields, words: &[QueryWord]) -> Vec<Boxed> {
-    let (product, _) = split_place(words);
-    let generic = generic_words(product);
+/// Searching these first keeps the ranking to the products that can be the answer: a product
+/// with every word outranks one without (see the coordination score), so when enough have every
+/// word the page is found among them.
+fn required_bits(product: &[QueryWord], generic: &[bool]) -> u16 {
     if generic.iter().all(|g| *g) {
         // "đặc sản Đồng Tháp": what matters is the place, which ranks; nothing is required.
-        return Vec::new();
+        return 0;
     }
-    let synonyms = synonym_matches(product);
-    let mut out = Vec::new();
+    let mut bits = 0;
     for (i, w) in product.iter().enumerate() {
         let last = i + 1 == product.len();
         // A last word still being typed ("mật ong hoa n") is not required yet.
         let typing = last && w.fold.chars().count() < MIN_PREFIX_CHARS && product.len() > 1;
-        if generic[i] || typing {
-            continue;
+        if !generic[i] && !typing {
+            bits |= 1 << i;
         }
-        let via_synonym = synonyms
-            .iter()
-            .filter(|m| (m.start..m.start + m.len).contains(&i))
-            .map(|m| words_in(f.name_fold, &m.to))
-            .collect();
-        let matched = word_match(f, w, last, via_synonym);
-        out.push(constant(matched, 0.0));
     }
-    out
+    bits
 }
 
 /// The query of a place: the province (legacy or 2025) as a phrase on the province field, or
 /// in the name.
 fn place_query(f: &Fields, b: &Boosts, place: &[String]) -> Boxed {
-    let on = |field: Field| words_in(field, place);
+    let on = |field: Phrased| words_in(field, place);
+    let province = Phrased {
+        words: f.province_fold,
+        pairs: f.province_pairs,
+    };
     // A name that carries the place ("Nhãn lồng Hưng Yên") is a little more of that place.
     any(vec![
-        constant(any(vec![on(f.province_fold), on(f.name_fold)]), b.place),
-        constant(on(f.name_fold), b.place_in_name),
+        constant(any(vec![on(province), on(name(f))]), b.place),
+        constant(on(name(f)), b.place_in_name),
     ])
 }
 
-/// The query of the words of a text, or `None` when it has no words.
-pub(crate) fn text_query(f: &Fields, b: &Boosts, words: &[QueryWord]) -> Option<Boxed> {
+/// The plan of the words of a text, or `None` when it has no words.
+pub(crate) fn text_plan(f: &Fields, b: &Boosts, words: &[QueryWord]) -> Option<TextPlan> {
     if words.is_empty() {
         return None;
     }
     let (product, place) = split_place(words);
+    let mut word_plans = Vec::with_capacity(product.len());
     let mut parts: Vec<Boxed> = Vec::new();
     let generic = generic_words(product);
     let mut weights = Vec::with_capacity(product.len());
@@ -478,9 +512,9 @@ pub(crate) fn text_query(f: &Fields, b: &Boosts, words: &[QueryWord]) -> Option<
             weight *= b.generic;
         }
         weights.push(weight);
-        parts.push(word_query(f, b, w, i + 1 == product.len(), weight));
+        word_plans.push(word_lists(f, b, w, i + 1 == product.len(), weight));
     }
-    parts.extend(synonym_queries(f, b, product, &weights));
+    let synonyms = synonym_parts(f, b, product, &weights);
     if !place.is_empty() {
         parts.push(place_query(f, b, &place));
     }
@@ -500,21 +534,45 @@ pub(crate) fn text_query(f: &Fields, b: &Boosts, words: &[QueryWord]) -> Option<
         };
         parts.push(constant(query, b.head));
     }
-    for pair in product.windows(2) {
-        let terms = pair
-            .iter()
-            .map(|w| Term::from_field_text(f.name_fold, w.meant_fold()))
-            .collect();
-        parts.push(boosted(Box::new(PhraseQuery::new(terms)), b.phrase));
-    }
+    // Adjacent query words adjacent in the name: the BM25 score of the phrase (the statistics
+    // of its words, the frequency of the pair).
+    let pairs = product
+        .windows(2)
+        .map(|p| PairList {
+            term: pair_term(f.name_pairs, p[0].meant_fold(), p[1].meant_fold()),
+            words: p
+                .iter()
+                .map(|w| Term::from_field_text(f.name_fold, w.meant_fold()))
+                .collect(),
+            boost: b.phrase,
+        })
+        .collect();
     if product.len() >= 2 {
-        let terms = product
-            .iter()
-            .map(|w| Term::from_field_text(f.name_fold, w.meant_fold()))
+        // Every product word in a row in the name, the last one as the start of a word.
+        let n = product.len();
+        let mut row: Vec<Boxed> = product[..n - 1]
+            .windows(2)
+            .map(|p| term_query(f.name_pairs, &head_term(&[p[0].meant_fold(), p[1].meant_fold()])))
             .collect();
-        parts.push(constant(Box::new(PhrasePrefixQuery::new(terms)), b.phrase_prefix));
+        let last = pair_term(
+            f.name_pairs,
+            product[n - 2].meant_fold(),
+            product[n - 1].meant_fold(),
+        );
+        row.push(Box::new(FuzzyTermQuery::new_prefix(last, 0, false)));
+        parts.push(constant(
+            Box::new(BooleanQuery::intersection(row)),
+            b.phrase_prefix,
+        ));
     }
-    Some(any(parts))
+    let mut parts: Vec<Part> = parts.into_iter().map(|query| Part { query, covers: 0 }).collect();
+    parts.extend(synonyms);
+    Some(TextPlan {
+        words: word_plans,
+        pairs,
+        parts,
+        required: required_bits(product, &generic),
+    })
 }
 
 #[cfg(test)]

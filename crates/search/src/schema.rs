@@ -6,11 +6,11 @@ use tantivy::schema::{
 };
 
 use crate::ProductDoc;
-use crate::analyzer::{EXACT, FOLD, HEAD_EXACT, HEAD_FOLD};
+use crate::analyzer::{EXACT, FOLD, HEAD_EXACT, HEAD_FOLD, PAIRS};
 use crate::provinces::{province_search_names, province_short_name};
 
 /// Bumped whenever the schema or the analysers change: an index of another version is rebuilt.
-pub(crate) const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 2;
 
 /// Fast-field names, used by the collectors.
 pub(crate) const F_PROVINCE: &str = "province_code";
@@ -27,6 +27,8 @@ pub(crate) struct Fields {
     /// The name as typed (stored: suggestions show it).
     pub name_exact: Field,
     pub name_fold: Field,
+    /// Adjacent folded word pairs of the name: its phrases of two words.
+    pub name_pairs: Field,
     /// The first one, two and three words of the name, as typed and folded.
     pub head_exact: Field,
     pub head_fold: Field,
@@ -35,6 +37,7 @@ pub(crate) struct Fields {
     /// The province name and the names of the legacy provinces merged into it.
     pub province_exact: Field,
     pub province_fold: Field,
+    pub province_pairs: Field,
     pub description_exact: Field,
     pub description_fold: Field,
     pub producer_id: Field,
@@ -45,16 +48,12 @@ pub(crate) struct Fields {
     pub published_at: Field,
 }
 
-fn text(tokenizer: &str, positions: bool) -> TextOptions {
-    let record = if positions {
-        IndexRecordOption::WithFreqsAndPositions
-    } else {
-        IndexRecordOption::WithFreqs
-    };
+/// A text field with term frequencies (no positions: phrases are pair terms).
+fn text(tokenizer: &str) -> TextOptions {
     TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(tokenizer)
-            .set_index_option(record),
+            .set_index_option(IndexRecordOption::WithFreqs),
     )
 }
 
@@ -64,16 +63,18 @@ pub(crate) fn build() -> (Schema, Fields) {
     let fields = Fields {
         id: b.add_text_field("id", STRING | STORED),
         code: b.add_text_field("code", STRING | STORED),
-        name_exact: b.add_text_field("name_exact", text(EXACT, true) | STORED),
-        name_fold: b.add_text_field("name_fold", text(FOLD, true)),
-        head_exact: b.add_text_field("head_exact", text(HEAD_EXACT, false)),
-        head_fold: b.add_text_field("head_fold", text(HEAD_FOLD, false)),
-        producer_exact: b.add_text_field("producer_exact", text(EXACT, false)),
-        producer_fold: b.add_text_field("producer_fold", text(FOLD, false)),
-        province_exact: b.add_text_field("province_exact", text(EXACT, false)),
-        province_fold: b.add_text_field("province_fold", text(FOLD, true)),
-        description_exact: b.add_text_field("description_exact", text(EXACT, false)),
-        description_fold: b.add_text_field("description_fold", text(FOLD, false)),
+        name_exact: b.add_text_field("name_exact", text(EXACT) | STORED),
+        name_fold: b.add_text_field("name_fold", text(FOLD)),
+        name_pairs: b.add_text_field("name_pairs", text(PAIRS)),
+        head_exact: b.add_text_field("head_exact", text(HEAD_EXACT)),
+        head_fold: b.add_text_field("head_fold", text(HEAD_FOLD)),
+        producer_exact: b.add_text_field("producer_exact", text(EXACT)),
+        producer_fold: b.add_text_field("producer_fold", text(FOLD)),
+        province_exact: b.add_text_field("province_exact", text(EXACT)),
+        province_fold: b.add_text_field("province_fold", text(FOLD)),
+        province_pairs: b.add_text_field("province_pairs", text(PAIRS)),
+        description_exact: b.add_text_field("description_exact", text(EXACT)),
+        description_fold: b.add_text_field("description_fold", text(FOLD)),
         producer_id: b.add_text_field("producer_id", STRING),
         province_code: b.add_text_field(F_PROVINCE, STRING | FAST),
         group: b.add_text_field(F_GROUP, STRING | FAST),
@@ -92,6 +93,7 @@ impl Fields {
         d.add_text(self.code, &p.code);
         d.add_text(self.name_exact, &p.name);
         d.add_text(self.name_fold, &p.name);
+        d.add_text(self.name_pairs, &p.name);
         d.add_text(self.head_exact, &p.name);
         d.add_text(self.head_fold, &p.name);
         d.add_text(self.producer_exact, &p.producer_name);
@@ -109,6 +111,7 @@ impl Fields {
         for name in own.iter().chain(&p.legacy_provinces).chain(&merged) {
             d.add_text(self.province_exact, name);
             d.add_text(self.province_fold, name);
+            d.add_text(self.province_pairs, name);
         }
         d.add_text(self.description_exact, &p.description);
         d.add_text(self.description_fold, &p.description);

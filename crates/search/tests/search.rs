@@ -730,6 +730,49 @@ fn changes_are_visible_to_the_next_search_with_their_watermark() {
 }
 
 #[test]
+fn a_changed_product_counts_once_and_filters_apply_in_every_segment() {
+    let index = index();
+    let before = search(&index, "mật ong");
+    // MO1 changed: its old document is deleted in the first segment, the new one is in another.
+    let i = CATALOGUE.iter().position(|r| r.0 == "MO1").expect("MO1");
+    let mut changed = product(i);
+    changed.description = "Mật ong nguyên chất từ hoa nhãn lồng.".into();
+    index.apply(vec![changed], vec![], 8).expect("applied");
+    let after = search(&index, "mật ong");
+    assert_eq!(after.total, before.total);
+    assert_eq!(after.hits.iter().filter(|h| h.code == "MO1").count(), 1);
+    let by_province: u64 = after.provinces.iter().map(|f| f.count).sum();
+    assert_eq!(by_province as usize, after.total);
+    let hung_yen = after
+        .provinces
+        .iter()
+        .find(|f| f.value == "33")
+        .expect("Hưng Yên facet")
+        .count;
+
+    let r = index
+        .search(&Query {
+            province: Some("33".into()),
+            ..query("mật ong")
+        })
+        .expect("a search");
+    assert_eq!(r.total as u64, hung_yen);
+    assert!(r.hits.iter().any(|h| h.code == "MO1"));
+    assert_eq!(
+        r.provinces,
+        [lienket_search::Facet {
+            value: "33".into(),
+            count: hung_yen
+        }]
+    );
+    // Deleted, it is nowhere.
+    index.apply(vec![], vec!["id-MO1".into()], 9).expect("applied");
+    let gone = search(&index, "mật ong");
+    assert_eq!(gone.total + 1, before.total);
+    assert!(gone.hits.iter().all(|h| h.code != "MO1"));
+}
+
+#[test]
 fn an_index_on_disk_is_fresh_then_existing_then_rebuilt_when_corrupt() {
     let dir = temp_dir("life");
     {
@@ -788,8 +831,16 @@ fn an_index_of_another_schema_version_is_rebuilt() {
     // Rewrite the commit payload as an older program would have left it.
     let meta_path = dir.join("meta.json");
     let meta = std::fs::read_to_string(&meta_path).expect("meta.json");
-    assert!(meta.contains("schema=1"), "{meta}");
-    std::fs::write(&meta_path, meta.replace("schema=1", "schema=0")).expect("rewritten");
+    let version: String = meta
+        .split("schema=")
+        .nth(1)
+        .expect("a schema version in the payload")
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    assert!(version.parse::<u32>().expect("a number") >= 1, "{meta}");
+    let older = meta.replace(&format!("schema={version}"), "schema=0");
+    std::fs::write(&meta_path, older).expect("rewritten");
     let (index, state) = SearchIndex::open(&dir).expect("rebuilt");
     match state {
         OpenState::Rebuilt { reason } => assert!(reason.contains("schema version"), "{reason}"),
