@@ -1,6 +1,6 @@
-//! The scoring engine: each posting list of a query is read once, in one pass, into two dense
-//! arrays over the documents (the score and the bits of the words found); one pass over the
-//! arrays then gives the total, the facets and the page.
+//! The scoring engine: each posting list of a query is read once, window by window of documents,
+//! into two dense arrays over the window (the score and the bits of the words found), which
+//! then give the window's share of the total, the facets and the page.
 //!
 //! This is the work a query tree of unions and disjunctions would do, without the tree: a
 //! product word's coordination score is the tier of the first of its lists (best tier first)
@@ -16,24 +16,26 @@ use std::collections::{BinaryHeap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use tantivy::columnar::Column;
+use tantivy::fieldnorm::FieldNormReader;
 use tantivy::index::SegmentId;
 use tantivy::postings::BlockSegmentPostings;
-use tantivy::query::{Bm25Weight, DfaWrapper, EnableScoring, FuzzyTermQuery, Weight};
+use tantivy::query::{Bm25Weight, DfaWrapper, EnableScoring, FuzzyTermQuery, Scorer, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{BitSet, DocAddress, DocId, Searcher, SegmentReader, Term};
 
-use crate::facets::{FacetCounts, SegmentFacets};
+use crate::facets::{FacetCounts, SegmentCounter, SegmentFacets};
 use crate::query::{Source, TextPlan};
 use crate::schema::F_PUBLISHED;
 use crate::{SearchError, Sort};
 
-/// Set on every document any clause of the text has (bits 0 to 11 are the product words).
+/// Set on every document a clause of the text makes an answer (bits 0 to 11 are the product
+/// words).
 const MATCHED: u16 = 1 << 15;
 /// Products with every word of a query that are enough to answer it without the products that
 /// have only some (a page of the API).
 pub(crate) const ALL_WORDS_ENOUGH: usize = 10;
-/// Documents looked at together when collecting the answer.
-const CHUNK: usize = 4096;
+/// Documents scored together: the window's arrays stay in the processor's cache.
+const WINDOW: usize = 1 << 15;
 /// Score arrays kept for the next searches (one per search running at once).
 const KEPT_BUFFERS: usize = 4;
 
@@ -50,7 +52,7 @@ pub(crate) struct Filters<'a> {
 /// The total, the facets and one page of (score, document) of the matches of a query.
 pub(crate) type Collected = (usize, FacetCounts, Vec<(f32, DocAddress)>);
 
-/// Score and word bits of every document of the searcher, all zero between searches.
+/// Score and word bits of the documents of one window, all zero between windows.
 #[derive(Default)]
 struct Buffers {
     score: Vec<f32>,
@@ -58,10 +60,21 @@ struct Buffers {
 }
 
 /// The state the engine keeps between searches: facet values by segment and score arrays.
-#[derive(Default)]
 pub(crate) struct Engine {
     facets: Mutex<HashMap<SegmentId, Arc<SegmentFacets>>>,
     buffers: Mutex<Vec<Buffers>>,
+    /// Documents per window ([`WINDOW`]; tests use small ones).
+    window: usize,
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine {
+            facets: Mutex::default(),
+            buffers: Mutex::default(),
+            window: WINDOW,
+        }
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -78,6 +91,8 @@ enum Postings {
 struct List {
     postings: Postings,
     bit: u16,
+    /// [`MATCHED`] when the list makes a product an answer, else 0.
+    matched: u16,
     tier: f32,
     bm25: Option<Bm25Weight>,
 }
@@ -129,6 +144,7 @@ fn compile(searcher: &Searcher, plan: &TextPlan) -> Result<Compiled, SearchError
             lists.push(List {
                 postings,
                 bit,
+                matched: if plan.matching & bit != 0 { MATCHED } else { 0 },
                 tier: list.tier,
                 bm25,
             });
@@ -165,128 +181,187 @@ fn compile(searcher: &Searcher, plan: &TextPlan) -> Result<Compiled, SearchError
     })
 }
 
-/// Reads one word list of one segment into its score and bits.
-fn read_list(
-    reader: &SegmentReader,
-    list: &List,
-    score: &mut [f32],
-    mask: &mut [u16],
-) -> Result<(), SearchError> {
-    let field = match &list.postings {
-        Postings::Term(term) => term.field(),
-        Postings::Automaton(field, _) => *field,
-    };
-    let inverted = reader.inverted_index(field)?;
-    match &list.postings {
-        Postings::Term(term) => {
-            let Some(info) = inverted.get_term_info(term)? else {
-                return Ok(());
-            };
-            let option = if list.bm25.is_some() {
-                IndexRecordOption::WithFreqs
-            } else {
-                IndexRecordOption::Basic
-            };
-            let block = inverted.read_block_postings_from_terminfo(&info, option)?;
-            match &list.bm25 {
-                Some(weight) => {
-                    let norms = reader.get_fieldnorms_reader(field)?;
-                    add_scored(
-                        block,
-                        weight,
-                        |d| norms.fieldnorm_id(d),
-                        score,
-                        |d, score| set_word(list, d, score, mask),
-                    );
-                }
-                None => add_matched(block, list, score, mask),
-            }
-        }
-        Postings::Automaton(_, automaton) => {
-            let mut terms = inverted.terms().search(automaton).into_stream()?;
-            while terms.advance() {
-                let block =
-                    inverted.read_block_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
-                add_matched(block, list, score, mask);
-            }
-        }
-    }
-    Ok(())
+/// A posting list read window by window: the block and the position in it.
+struct Cursor {
+    block: BlockSegmentPostings,
+    at: usize,
 }
 
-/// Reads the postings of a pair of one segment into the score.
-fn read_pair(
-    reader: &SegmentReader,
-    pair: &Pair,
-    score: &mut [f32],
-    mask: &mut [u16],
-) -> Result<(), SearchError> {
-    let inverted = reader.inverted_index(pair.term.field())?;
-    if let Some(info) = inverted.get_term_info(&pair.term)? {
-        let block = inverted.read_block_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
-        let norms = reader.get_fieldnorms_reader(pair.norms)?;
-        add_scored(
-            block,
-            &pair.weight,
-            |d| norms.fieldnorm_id(d),
-            score,
-            |d, _| mask[d] |= MATCHED,
-        );
+impl Cursor {
+    fn open(
+        reader: &SegmentReader,
+        info: &tantivy::postings::TermInfo,
+        field: Field,
+        option: IndexRecordOption,
+    ) -> Result<Self, SearchError> {
+        let block = reader
+            .inverted_index(field)?
+            .read_block_postings_from_terminfo(info, option)?;
+        Ok(Cursor { block, at: 0 })
     }
-    Ok(())
+
+    /// Calls `f(doc, term frequency)` for each document before `end`.
+    #[inline]
+    fn until(&mut self, end: DocId, mut f: impl FnMut(DocId, u32)) {
+        loop {
+            let docs = self.block.docs();
+            if docs.is_empty() {
+                return;
+            }
+            let freqs = self.block.freqs();
+            let mut at = self.at;
+            while at < docs.len() {
+                let d = docs[at];
+                if d >= end {
+                    self.at = at;
+                    return;
+                }
+                f(d, freqs.get(at).copied().unwrap_or(1));
+                at += 1;
+            }
+            self.block.advance();
+            self.at = 0;
+        }
+    }
+}
+
+/// A word list of one segment: its cursors (one per term), and the lengths BM25 reads.
+struct SegmentList<'a> {
+    list: &'a List,
+    cursors: Vec<Cursor>,
+    norms: Option<FieldNormReader>,
+}
+
+/// A pair of one segment.
+struct SegmentPair<'a> {
+    pair: &'a Pair,
+    cursor: Cursor,
+    norms: FieldNormReader,
+}
+
+/// A compiled plan opened on one segment.
+struct SegmentPlan<'a> {
+    lists: Vec<SegmentList<'a>>,
+    pairs: Vec<SegmentPair<'a>>,
+    parts: Vec<(Box<dyn Scorer>, u16)>,
+}
+
+impl<'a> SegmentPlan<'a> {
+    fn open(reader: &SegmentReader, compiled: &'a Compiled) -> Result<Self, SearchError> {
+        let mut lists = Vec::with_capacity(compiled.lists.len());
+        for list in &compiled.lists {
+            let mut cursors = Vec::new();
+            let (field, option) = match &list.postings {
+                Postings::Term(term) => (
+                    term.field(),
+                    if list.bm25.is_some() {
+                        IndexRecordOption::WithFreqs
+                    } else {
+                        IndexRecordOption::Basic
+                    },
+                ),
+                Postings::Automaton(field, _) => (*field, IndexRecordOption::Basic),
+            };
+            let inverted = reader.inverted_index(field)?;
+            match &list.postings {
+                Postings::Term(term) => {
+                    if let Some(info) = inverted.get_term_info(term)? {
+                        cursors.push(Cursor::open(reader, &info, field, option)?);
+                    }
+                }
+                Postings::Automaton(_, automaton) => {
+                    let mut terms = inverted.terms().search(automaton).into_stream()?;
+                    while terms.advance() {
+                        cursors.push(Cursor::open(reader, terms.value(), field, option)?);
+                    }
+                }
+            }
+            if cursors.is_empty() {
+                continue;
+            }
+            let norms = match list.bm25 {
+                Some(_) => Some(reader.get_fieldnorms_reader(field)?),
+                None => None,
+            };
+            lists.push(SegmentList { list, cursors, norms });
+        }
+        let mut pairs = Vec::new();
+        for pair in &compiled.pairs {
+            let inverted = reader.inverted_index(pair.term.field())?;
+            if let Some(info) = inverted.get_term_info(&pair.term)? {
+                pairs.push(SegmentPair {
+                    pair,
+                    cursor: Cursor::open(reader, &info, pair.term.field(), IndexRecordOption::WithFreqs)?,
+                    norms: reader.get_fieldnorms_reader(pair.norms)?,
+                });
+            }
+        }
+        let parts = compiled
+            .parts
+            .iter()
+            .map(|p| Ok((p.weight.scorer(reader, 1.0)?, p.covers)))
+            .collect::<Result<_, SearchError>>()?;
+        Ok(SegmentPlan { lists, pairs, parts })
+    }
+
+    /// Scores the documents from `start` to `end` into the window's arrays (index 0 is
+    /// `start`).
+    fn read(&mut self, start: DocId, end: DocId, score: &mut [f32], mask: &mut [u16]) {
+        for sl in &mut self.lists {
+            let list = sl.list;
+            match (&list.bm25, &sl.norms) {
+                (Some(weight), Some(norms)) => {
+                    for cursor in &mut sl.cursors {
+                        cursor.until(end, |d, tf| {
+                            let i = (d - start) as usize;
+                            score[i] += weight.score(norms.fieldnorm_id(d), tf);
+                            set_word(list, i, score, mask);
+                        });
+                    }
+                }
+                _ => {
+                    for cursor in &mut sl.cursors {
+                        cursor.until(end, |d, _| set_word(list, (d - start) as usize, score, mask));
+                    }
+                }
+            }
+        }
+        for sp in &mut self.pairs {
+            let (weight, norms) = (&sp.pair.weight, &sp.norms);
+            sp.cursor.until(end, |d, tf| {
+                let i = (d - start) as usize;
+                score[i] += weight.score(norms.fieldnorm_id(d), tf);
+                mask[i] |= MATCHED;
+            });
+        }
+        for (scorer, covers) in &mut self.parts {
+            let mut d = scorer.doc();
+            while d < end {
+                let i = (d - start) as usize;
+                score[i] += scorer.score();
+                mask[i] |= MATCHED | *covers;
+                d = scorer.advance();
+            }
+        }
+    }
 }
 
 /// The tier of a list for a document whose word it is the first to find. Without a branch:
 /// whether a document already has the word is as good as random.
 #[inline]
-fn set_word(list: &List, d: usize, score: &mut [f32], mask: &mut [u16]) {
-    let m = mask[d];
+fn set_word(list: &List, i: usize, score: &mut [f32], mask: &mut [u16]) {
+    let m = mask[i];
     let first = f32::from(u8::from(m & list.bit == 0));
-    mask[d] = m | list.bit | MATCHED;
-    score[d] += list.tier * first;
-}
-
-fn add_matched(mut block: BlockSegmentPostings, list: &List, score: &mut [f32], mask: &mut [u16]) {
-    loop {
-        let docs = block.docs();
-        if docs.is_empty() {
-            return;
-        }
-        for &d in docs {
-            set_word(list, d as usize, score, mask);
-        }
-        block.advance();
-    }
-}
-
-/// Adds the BM25 score of each document of a term's postings, then calls `matched`.
-fn add_scored(
-    mut block: BlockSegmentPostings,
-    weight: &Bm25Weight,
-    norm: impl Fn(DocId) -> u8,
-    score: &mut [f32],
-    mut matched: impl FnMut(usize, &mut [f32]),
-) {
-    loop {
-        let docs = block.docs();
-        if docs.is_empty() {
-            return;
-        }
-        let freqs = block.freqs();
-        for (i, &d) in docs.iter().enumerate() {
-            let tf = freqs.get(i).copied().unwrap_or(1);
-            let at = d as usize;
-            score[at] += weight.score(norm(d), tf);
-            matched(at, score);
-        }
-        block.advance();
-    }
+    mask[i] = m | list.bit | list.matched;
+    score[i] += list.tier * first;
 }
 
 /// The filters of one segment.
 struct SegmentFilter {
     /// No document of the segment passes.
     none: bool,
+    /// Every document passes.
+    all: bool,
     province: Option<u16>,
     group: Option<u16>,
     alliance: Option<u16>,
@@ -321,6 +396,11 @@ impl SegmentFilter {
             [province, group, alliance].contains(&Some(0)) || producer.as_ref().is_some_and(|p| p.len() == 0);
         Ok(SegmentFilter {
             none,
+            all: province.is_none()
+                && group.is_none()
+                && alliance.is_none()
+                && filters.stars.is_none()
+                && producer.is_none(),
             province,
             group,
             alliance,
@@ -331,6 +411,10 @@ impl SegmentFilter {
 
     #[inline]
     fn passes(&self, facets: &SegmentFacets, d: DocId) -> bool {
+        self.all || self.passes_each(facets, d)
+    }
+
+    fn passes_each(&self, facets: &SegmentFacets, d: DocId) -> bool {
         self.province.is_none_or(|p| facets.province.of(d) == p)
             && self.group.is_none_or(|g| facets.group.of(d) == g)
             && self.alliance.is_none_or(|a| facets.alliance.of(d) == a)
@@ -378,6 +462,8 @@ impl Ord for Ranked {
 struct Top {
     size: usize,
     heap: BinaryHeap<Reverse<Ranked>>,
+    /// The lowest score on a full page (`-inf` until it is full).
+    floor: f32,
 }
 
 impl Top {
@@ -389,6 +475,11 @@ impl Top {
             && hit > worst.0
         {
             *worst = Reverse(hit);
+        }
+        if self.heap.len() == self.size
+            && let Some(worst) = self.heap.peek()
+        {
+            self.floor = worst.0.score;
         }
     }
 
@@ -458,6 +549,7 @@ impl Engine {
         let mut top = Top {
             size: if limit == 0 { 0 } else { offset + limit },
             heap: BinaryHeap::new(),
+            floor: f32::NEG_INFINITY,
         };
         let mut counts = FacetCounts::default();
         let mut total = 0;
@@ -484,104 +576,146 @@ impl Engine {
             return Ok((total, counts, page(top, offset)));
         };
         let compiled = compile(searcher, plan)?;
-        let mut buffers = lock(&self.buffers).pop().unwrap_or_default();
-        let docs: usize = readers.iter().map(|r| r.max_doc() as usize).sum();
-        buffers.score.resize(docs, 0.0);
-        buffers.mask.resize(docs, 0);
-        let mut base = 0;
-        for reader in readers {
-            let end = base + reader.max_doc() as usize;
-            let score = &mut buffers.score[base..end];
-            let mask = &mut buffers.mask[base..end];
-            for list in &compiled.lists {
-                read_list(reader, list, score, mask)?;
-            }
-            for pair in &compiled.pairs {
-                read_pair(reader, pair, score, mask)?;
-            }
-            for part in &compiled.parts {
-                part.weight.for_each(reader, &mut |d, s| {
-                    score[d as usize] += s;
-                    mask[d as usize] |= MATCHED | part.covers;
-                })?;
-            }
-            base = end;
-        }
         let required = compiled.required;
         let has_required = |m: u16| m & required == required;
-        let mut strict = false;
-        if required != 0 {
-            let mut enough = 0;
-            let mut base = 0;
-            'count: for (ord, reader) in readers.iter().enumerate() {
-                let (f, filter) = (&facets[ord], &segment_filters[ord]);
-                let mask = &buffers.mask[base..base + reader.max_doc() as usize];
-                base += mask.len();
-                if filter.none {
-                    continue;
-                }
-                for (d, &m) in mask.iter().enumerate() {
-                    let d = d as DocId;
-                    if m != 0 && has_required(m) && !reader.is_deleted(d) && filter.passes(f, d) {
-                        enough += 1;
-                        if enough >= ALL_WORDS_ENOUGH {
-                            strict = true;
-                            break 'count;
-                        }
-                    }
-                }
-            }
-        }
-        let mut base = 0;
-        let mut chunk = Vec::with_capacity(CHUNK);
+        let mut buffers = lock(&self.buffers).pop().unwrap_or_default();
+        buffers.score.resize(self.window, 0.0);
+        buffers.mask.resize(self.window, 0);
+        // The answer with every required word and, until that one has enough, the answer with
+        // any clause.
+        let mut strict = Answer::new(top.size);
+        let mut loose = Some(Answer::new(top.size));
+        let mut picked = Vec::with_capacity(self.window);
         for (ord, reader) in readers.iter().enumerate() {
             let (f, filter) = (&facets[ord], &segment_filters[ord]);
-            let end = base + reader.max_doc() as usize;
-            let score = &mut buffers.score[base..end];
-            let mask = &mut buffers.mask[base..end];
-            base = end;
-            let mut counter = f.counter();
-            let published = if sort == Sort::Relevance {
-                None
-            } else {
-                published(reader)
-            };
-            if !filter.none {
-                for (c, bits) in mask.chunks(CHUNK).enumerate() {
-                    // The documents of the answer in this chunk, picked without a branch: a
-                    // third of them match, at random.
-                    chunk.clear();
-                    chunk.resize(bits.len(), 0);
-                    let mut n = 0;
-                    for (i, &m) in bits.iter().enumerate() {
-                        chunk[n] = i as DocId;
-                        n += usize::from((m != 0) & (!strict | has_required(m)));
-                    }
-                    let first = (c * CHUNK) as DocId;
-                    for &i in &chunk[..n] {
-                        let d = first + i;
-                        if reader.is_deleted(d) || !filter.passes(f, d) {
-                            continue;
-                        }
-                        total += 1;
-                        counter.count(f, d);
-                        if top.size > 0 {
-                            let value = score[d as usize];
-                            top.offer(ranked(sort, value, ord as u32, d, f, published.as_ref()));
-                        }
-                    }
-                }
+            if filter.none {
+                continue;
             }
-            score.fill(0.0);
-            mask.fill(0);
-            counter.harvest(f, &mut counts);
+            let mut segment = SegmentPlan::open(reader, &compiled)?;
+            let at = Place {
+                reader,
+                ord: ord as u32,
+                facets: f,
+                filter,
+                published: if sort == Sort::Relevance {
+                    None
+                } else {
+                    published(reader)
+                },
+                sort,
+            };
+            let mut strict_counter = f.counter();
+            let mut loose_counter = f.counter();
+            let max = reader.max_doc();
+            let mut start = 0;
+            while start < max {
+                let end = max.min(start.saturating_add(self.window as DocId));
+                let len = (end - start) as usize;
+                let (score, mask) = (&mut buffers.score[..len], &mut buffers.mask[..len]);
+                segment.read(start, end, score, mask);
+                if required != 0 {
+                    pick(mask, &mut picked, |m| (m != 0) & has_required(m));
+                    strict.take(&at, start, &picked, score, &mut strict_counter);
+                }
+                if required != 0 && strict.total >= ALL_WORDS_ENOUGH {
+                    loose = None;
+                }
+                if let Some(loose) = &mut loose {
+                    pick(mask, &mut picked, |m| m & MATCHED != 0);
+                    loose.take(&at, start, &picked, score, &mut loose_counter);
+                }
+                score.fill(0.0);
+                mask.fill(0);
+                start = end;
+            }
+            strict_counter.harvest(f, &mut strict.counts);
+            if let Some(loose) = &mut loose {
+                loose_counter.harvest(f, &mut loose.counts);
+            }
         }
         let mut kept = lock(&self.buffers);
         if kept.len() < KEPT_BUFFERS {
             kept.push(buffers);
         }
-        Ok((total, counts, page(top, offset)))
+        let answer = match loose {
+            Some(loose) => loose,
+            None => strict,
+        };
+        Ok((answer.total, answer.counts, page(answer.top, offset)))
     }
+}
+
+/// Where the documents of a window are: their segment and what ranks and filters them.
+struct Place<'a> {
+    reader: &'a SegmentReader,
+    ord: u32,
+    facets: &'a SegmentFacets,
+    filter: &'a SegmentFilter,
+    published: Option<Column<i64>>,
+    sort: Sort,
+}
+
+/// One answer being collected: the total, the facets of the segments done, the best hits.
+struct Answer {
+    total: usize,
+    counts: FacetCounts,
+    top: Top,
+}
+
+impl Answer {
+    fn new(size: usize) -> Self {
+        Answer {
+            total: 0,
+            counts: FacetCounts::default(),
+            top: Top {
+                size,
+                heap: BinaryHeap::new(),
+                floor: f32::NEG_INFINITY,
+            },
+        }
+    }
+
+    /// Counts and ranks the picked documents of a window (indexes from `start`).
+    fn take(
+        &mut self,
+        at: &Place,
+        start: DocId,
+        picked: &[u32],
+        score: &[f32],
+        counter: &mut SegmentCounter,
+    ) {
+        let alive = at.reader.alive_bitset();
+        let by_score = at.sort == Sort::Relevance;
+        for &i in picked {
+            let d = start + i;
+            if alive.is_some_and(|a| a.is_deleted(d)) || !at.filter.passes(at.facets, d) {
+                continue;
+            }
+            self.total += 1;
+            counter.count(at.facets, d);
+            let value = score[i as usize];
+            // Most documents score below the page found so far (ties are decided by `offer`).
+            if self.top.size == 0 || (by_score && value < self.top.floor) {
+                continue;
+            }
+            let hit = ranked(at.sort, value, at.ord, d, at.facets, at.published.as_ref());
+            self.top.offer(hit);
+        }
+    }
+}
+
+/// The indexes of the window whose bits `keep`, picked without a branch: a third of the
+/// documents match, at random.
+#[inline]
+fn pick(mask: &[u16], picked: &mut Vec<u32>, keep: impl Fn(u16) -> bool) {
+    picked.clear();
+    picked.resize(mask.len(), 0);
+    let mut n = 0;
+    for (i, &m) in mask.iter().enumerate() {
+        picked[n] = i as u32;
+        n += usize::from(keep(m));
+    }
+    picked.truncate(n);
 }
 
 /// A hit's place in the order.
@@ -615,4 +749,82 @@ fn page(top: Top, offset: usize) -> Vec<(f32, DocAddress)> {
         .skip(offset)
         .map(|r| (r.score, DocAddress::new(r.segment, r.doc)))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{ProductDoc, Query, SearchIndex, Sort};
+
+    fn product(i: usize) -> ProductDoc {
+        let names = [
+            "Mật ong hoa nhãn",
+            "Mật ong rừng",
+            "Nước mắm Phú Quốc",
+            "Mâm đồng Đại Bái",
+            "Chè Shan tuyết",
+            "Trà hoa vàng",
+            "Bánh đa nem Làng Chều",
+            "Gạo ST25",
+        ];
+        ProductDoc {
+            id: format!("id-{i}"),
+            code: format!("P{i}"),
+            name: format!("{} {}", names[i % names.len()], i % 7),
+            producer_id: format!("producer-{}", i % 5),
+            producer_name: format!("HTX số {}", i % 5),
+            alliance_code: Some(format!("LM-{}", i % 3)),
+            province_code: Some(["01", "33", "92"][i % 3].to_string()),
+            province_name: None,
+            legacy_provinces: Vec::new(),
+            group: Some(["thuc_pham", "do_uong"][i % 2].to_string()),
+            set_no: Some(1),
+            stars: Some(3 + (i % 3) as u8),
+            description: "Đặc sản OCOP của hợp tác xã.".into(),
+            published_at: 1_750_000_000 + (i as i64 * 7919) % 1000,
+        }
+    }
+
+    #[test]
+    fn windows_of_any_size_give_the_same_answers() {
+        let mut index = SearchIndex::in_memory().expect("an index");
+        index.replace_all((0..300).map(product), 1).expect("indexing");
+        // A second segment, and products deleted in the first.
+        let changed = (0..40).map(|i| ProductDoc {
+            name: "Mật ong bạc hà".into(),
+            ..product(i * 3)
+        });
+        index
+            .apply(changed.collect(), vec!["id-1".into(), "id-2".into()], 2)
+            .expect("applied");
+        assert!(index.reader.searcher().segment_readers().len() >= 2);
+        for (text, province, sort) in [
+            ("mật ong", None, Sort::Relevance),
+            ("mat ong bac ha", None, Sort::Relevance),
+            ("mắm", Some("92"), Sort::Stars),
+            ("tra hoa", None, Sort::Newest),
+            ("gao st25 hung yen", None, Sort::Relevance),
+            ("banh da n", Some("33"), Sort::Relevance),
+            ("zzzz", None, Sort::Relevance),
+        ] {
+            let q = Query {
+                text: text.into(),
+                province: province.map(str::to_string),
+                sort,
+                offset: 3,
+                limit: 12,
+                ..Query::default()
+            };
+            index.engine.window = super::WINDOW;
+            let whole = index.search(&q).expect("a search");
+            index.engine.window = 7;
+            assert_eq!(index.search(&q).expect("a search"), whole, "{text}");
+        }
+        let all = index.search(&Query::default()).expect("a search");
+        assert_eq!(all.total, 298);
+        let honey = index.search(&Query {
+            text: "mật ong".into(),
+            ..Query::default()
+        });
+        assert!(honey.expect("a search").total > 10);
+    }
 }

@@ -284,6 +284,9 @@ pub(crate) struct TextPlan {
     pub pairs: Vec<PairList>,
     pub parts: Vec<Part>,
     pub required: u16,
+    /// The words whose lists make a product an answer when too few have every required word:
+    /// all but generic ones, unless the text has nothing else ("đặc sản" alone).
+    pub matching: u16,
 }
 
 /// The posting lists of one product word, best tier first. A product's coordination score for
@@ -455,6 +458,18 @@ fn synonym_parts(f: &Fields, b: &Boosts, product: &[QueryWord], weights: &[f32])
     out
 }
 
+/// The bits of the product words whose lists make a product an answer: "đặc sản" is in most
+/// descriptions, a product with only that word of "đặc sản Đà Lạt" or "đặc sản Đồng Tháp" is
+/// not one. Generic words count when the text has no other word and no place.
+fn matching_bits(generic: &[bool], place: bool) -> u16 {
+    let specific = generic.iter().any(|g| !g) || place;
+    generic
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| !**g || !specific)
+        .fold(0, |bits, (i, _)| bits | 1 << i)
+}
+
 /// The bits of the product words every product of the "all words" answer has: all but generic
 /// ones and a last word of one letter (the place neither: it ranks, it does not filter); 0 when
 /// the text has no such word.
@@ -572,6 +587,7 @@ pub(crate) fn text_plan(f: &Fields, b: &Boosts, words: &[QueryWord]) -> Option<T
         pairs,
         parts,
         required: required_bits(product, &generic),
+        matching: matching_bits(&generic, !place.is_empty()),
     })
 }
 
