@@ -2,7 +2,7 @@
 //! query (the first run) and a second run, with hits and the slowest queries.
 //!
 //! Usage: cargo run --release -p lienket-search --example query_times -- INDEX_DIR QUERIES.tsv
-//! (the server must not hold the directory).
+//! (the server must not hold the directory); `THREADS=2` also runs the list on two threads.
 
 use std::time::Instant;
 
@@ -47,6 +47,35 @@ fn main() {
         }
     }
     eprintln!("after searches: {}", status());
+    // With THREADS set: the list again on that many threads at once (each its share), for what
+    // searches running together cost each other.
+    if let Some(threads) = std::env::var("THREADS")
+        .ok()
+        .and_then(|t| t.parse::<usize>().ok())
+    {
+        let t = Instant::now();
+        std::thread::scope(|scope| {
+            for k in 0..threads {
+                let (index, queries) = (&index, &queries);
+                scope.spawn(move || {
+                    for q in queries.iter().skip(k).step_by(threads) {
+                        let query = Query {
+                            text: q.to_string(),
+                            limit: 10,
+                            ..Query::default()
+                        };
+                        index.search(&query).expect("search");
+                    }
+                });
+            }
+        });
+        let took = t.elapsed().as_secs_f64();
+        println!(
+            "{threads} threads: {:.0} queries/s, {:.2} ms of a thread per query",
+            queries.len() as f64 / took,
+            took * 1000.0 * threads as f64 / queries.len() as f64
+        );
+    }
     let mut second: Vec<f64> = rows.iter().map(|r| r.3).collect();
     second.sort_by(f64::total_cmp);
     let sum: f64 = second.iter().sum();

@@ -57,6 +57,8 @@ pub(crate) type Collected = (usize, FacetCounts, Vec<(f32, DocAddress)>);
 struct Buffers {
     score: Vec<f32>,
     mask: Vec<u16>,
+    /// The documents of a window picked for an answer.
+    picked: Vec<u32>,
 }
 
 /// The state the engine keeps between searches: facet values by segment and score arrays.
@@ -585,7 +587,6 @@ impl Engine {
         // any clause.
         let mut strict = Answer::new(top.size);
         let mut loose = Some(Answer::new(top.size));
-        let mut picked = Vec::with_capacity(self.window);
         for (ord, reader) in readers.iter().enumerate() {
             let (f, filter) = (&facets[ord], &segment_filters[ord]);
             if filter.none {
@@ -611,18 +612,22 @@ impl Engine {
             while start < max {
                 let end = max.min(start.saturating_add(self.window as DocId));
                 let len = (end - start) as usize;
-                let (score, mask) = (&mut buffers.score[..len], &mut buffers.mask[..len]);
+                let (score, mask, picked) = (
+                    &mut buffers.score[..len],
+                    &mut buffers.mask[..len],
+                    &mut buffers.picked,
+                );
                 segment.read(start, end, score, mask);
                 if required != 0 {
-                    pick(mask, &mut picked, |m| (m != 0) & has_required(m));
-                    strict.take(&at, start, &picked, score, &mut strict_counter);
+                    pick(mask, picked, |m| (m != 0) & has_required(m));
+                    strict.take(&at, start, picked, score, &mut strict_counter);
                 }
                 if required != 0 && strict.total >= ALL_WORDS_ENOUGH {
                     loose = None;
                 }
                 if let Some(loose) = &mut loose {
-                    pick(mask, &mut picked, |m| m & MATCHED != 0);
-                    loose.take(&at, start, &picked, score, &mut loose_counter);
+                    pick(mask, picked, |m| m & MATCHED != 0);
+                    loose.take(&at, start, picked, score, &mut loose_counter);
                 }
                 score.fill(0.0);
                 mask.fill(0);
