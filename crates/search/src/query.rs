@@ -458,6 +458,17 @@ fn synonym_parts(f: &Fields, b: &Boosts, product: &[QueryWord], weights: &[f32])
     out
 }
 
+impl TextPlan {
+    /// Lets every product word make a product an answer, generic ones too; false when they
+    /// already did.
+    pub(crate) fn widen(&mut self) -> bool {
+        let all = (1u16 << self.words.len()) - 1;
+        let widened = self.matching != all;
+        self.matching = all;
+        widened
+    }
+}
+
 /// The bits of the product words whose lists make a product an answer: "đặc sản" is in most
 /// descriptions, a product with only that word of "đặc sản Đà Lạt" or "đặc sản Đồng Tháp" is
 /// not one. Generic words count when the text has no other word and no place.

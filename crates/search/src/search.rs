@@ -33,19 +33,26 @@ impl SearchIndex {
                 .as_deref()
                 .map(|id| Term::from_field_text(self.fields.producer_id, id)),
         };
-        let plan = text_plan(&self.fields, &self.boosts, &words);
+        let mut plan = text_plan(&self.fields, &self.boosts, &words);
         let sort = match (&plan, q.sort) {
             (None, Sort::Relevance) => Sort::Newest,
             (_, sort) => sort,
         };
-        let (total, facets, page) = self.engine.search(
-            &searcher,
-            plan.as_ref(),
-            &filters,
-            sort,
-            q.offset.min(MAX_OFFSET),
-            q.limit.min(MAX_LIMIT),
-        )?;
+        let (offset, limit) = (q.offset.min(MAX_OFFSET), q.limit.min(MAX_LIMIT));
+        let mut found = self
+            .engine
+            .search(&searcher, plan.as_ref(), &filters, sort, offset, limit)?;
+        // "đặc sản Đồng Tháp" and nothing of Đồng Tháp: the products that say "đặc sản", the
+        // place first when some come, rather than nothing.
+        if found.0 == 0
+            && let Some(plan) = plan.as_mut()
+            && plan.widen()
+        {
+            found = self
+                .engine
+                .search(&searcher, Some(plan), &filters, sort, offset, limit)?;
+        }
+        let (total, facets, page) = found;
         let hits = self.hits(&searcher, page)?;
         let did_you_mean = if total == 0 && plan.is_some() {
             self.did_you_mean(&searcher, &words)?

@@ -474,6 +474,21 @@ fn enough_products_with_every_word_are_the_answer_and_too_few_add_those_with_som
     );
     // A generic word ("đặc sản") is not required.
     assert_eq!(search(&index, "mật ong nhãn đặc sản").total, 13);
+    // Nor does it make an answer when the query names a place: the products of Hưng Yên, not
+    // the shrimp paste of Thanh Hóa that says "đặc sản".
+    let r = search(&index, "đặc sản hưng yên");
+    assert!(r.total > 0);
+    assert_eq!(
+        r.provinces,
+        [lienket_search::Facet {
+            value: "33".into(),
+            count: r.total as u64
+        }]
+    );
+    // Unless nothing of the place is there: then the products that say it.
+    let r = search(&index, "đặc sản cà mau");
+    assert!(r.hits.iter().any(|h| h.code == "MT1"), "{:?}", r.hits);
+    assert_eq!(r.did_you_mean, None);
     // Three have "cà phê" with the honey: too few, so products with some of the words come too,
     // those with every word first.
     let r = search(&index, "mật ong cà phê");
