@@ -16,6 +16,7 @@ use std::collections::{BinaryHeap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use tantivy::columnar::Column;
+use tantivy::fastfield::AliveBitSet;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::index::SegmentId;
 use tantivy::postings::BlockSegmentPostings;
@@ -33,7 +34,7 @@ use crate::{SearchError, Sort};
 const MATCHED: u16 = 1 << 15;
 /// Products with every word of a query that are enough to answer it without the products that
 /// have only some (a page of the API).
-pub(crate) const ALL_WORDS_ENOUGH: usize = 10;
+const ALL_WORDS_ENOUGH: usize = 10;
 /// Documents scored together: the window's arrays stay in the processor's cache.
 const WINDOW: usize = 1 << 15;
 /// Score arrays kept for the next searches (one per search running at once).
@@ -493,10 +494,6 @@ impl Top {
     }
 }
 
-fn published(reader: &SegmentReader) -> Option<Column<i64>> {
-    reader.fast_fields().i64(F_PUBLISHED).ok()
-}
-
 impl Engine {
     /// The facet values of each segment of the searcher, read once per segment.
     fn segment_facets(&self, searcher: &Searcher) -> Result<Vec<Arc<SegmentFacets>>, SearchError> {
@@ -548,34 +545,22 @@ impl Engine {
             .zip(&facets)
             .map(|(r, f)| SegmentFilter::new(filters, r, f))
             .collect::<Result<Vec<_>, _>>()?;
-        let mut top = Top {
-            size: if limit == 0 { 0 } else { offset + limit },
-            heap: BinaryHeap::new(),
-            floor: f32::NEG_INFINITY,
-        };
-        let mut counts = FacetCounts::default();
-        let mut total = 0;
+        let size = if limit == 0 { 0 } else { offset + limit };
         let Some(plan) = plan else {
+            let mut all = Answer::new(size);
             for (ord, reader) in readers.iter().enumerate() {
-                let (facets, filter) = (&facets[ord], &segment_filters[ord]);
+                let (f, filter) = (&facets[ord], &segment_filters[ord]);
                 if filter.none {
                     continue;
                 }
-                let mut counter = facets.counter();
-                let published = published(reader);
+                let at = Place::new(reader, ord, f, filter, sort);
+                let mut counter = f.counter();
                 for d in 0..reader.max_doc() {
-                    if reader.is_deleted(d) || !filter.passes(facets, d) {
-                        continue;
-                    }
-                    total += 1;
-                    counter.count(facets, d);
-                    if top.size > 0 {
-                        top.offer(ranked(sort, 0.0, ord as u32, d, facets, published.as_ref()));
-                    }
+                    all.take_one(&at, d, 0.0, &mut counter);
                 }
-                counter.harvest(facets, &mut counts);
+                counter.harvest(f, &mut all.counts);
             }
-            return Ok((total, counts, page(top, offset)));
+            return Ok((all.total, all.counts, page(all.top, offset)));
         };
         let compiled = compile(searcher, plan)?;
         let required = compiled.required;
@@ -585,26 +570,15 @@ impl Engine {
         buffers.mask.resize(self.window, 0);
         // The answer with every required word and, until that one has enough, the answer with
         // any clause.
-        let mut strict = Answer::new(top.size);
-        let mut loose = Some(Answer::new(top.size));
+        let mut strict = Answer::new(size);
+        let mut loose = Some(Answer::new(size));
         for (ord, reader) in readers.iter().enumerate() {
             let (f, filter) = (&facets[ord], &segment_filters[ord]);
             if filter.none {
                 continue;
             }
             let mut segment = SegmentPlan::open(reader, &compiled)?;
-            let at = Place {
-                reader,
-                ord: ord as u32,
-                facets: f,
-                filter,
-                published: if sort == Sort::Relevance {
-                    None
-                } else {
-                    published(reader)
-                },
-                sort,
-            };
+            let at = Place::new(reader, ord, f, filter, sort);
             let mut strict_counter = f.counter();
             let mut loose_counter = f.counter();
             let max = reader.max_doc();
@@ -652,12 +626,35 @@ impl Engine {
 
 /// Where the documents of a window are: their segment and what ranks and filters them.
 struct Place<'a> {
-    reader: &'a SegmentReader,
+    alive: Option<&'a AliveBitSet>,
     ord: u32,
     facets: &'a SegmentFacets,
     filter: &'a SegmentFilter,
+    /// Publication times, read when the order needs them.
     published: Option<Column<i64>>,
     sort: Sort,
+}
+
+impl<'a> Place<'a> {
+    fn new(
+        reader: &'a SegmentReader,
+        ord: usize,
+        facets: &'a SegmentFacets,
+        filter: &'a SegmentFilter,
+        sort: Sort,
+    ) -> Self {
+        Place {
+            alive: reader.alive_bitset(),
+            ord: ord as u32,
+            facets,
+            filter,
+            published: match sort {
+                Sort::Relevance => None,
+                Sort::Stars | Sort::Newest => reader.fast_fields().i64(F_PUBLISHED).ok(),
+            },
+            sort,
+        }
+    }
 }
 
 /// One answer being collected: the total, the facets of the segments done, the best hits.
@@ -689,23 +686,25 @@ impl Answer {
         score: &[f32],
         counter: &mut SegmentCounter,
     ) {
-        let alive = at.reader.alive_bitset();
-        let by_score = at.sort == Sort::Relevance;
         for &i in picked {
-            let d = start + i;
-            if alive.is_some_and(|a| a.is_deleted(d)) || !at.filter.passes(at.facets, d) {
-                continue;
-            }
-            self.total += 1;
-            counter.count(at.facets, d);
-            let value = score[i as usize];
-            // Most documents score below the page found so far (ties are decided by `offer`).
-            if self.top.size == 0 || (by_score && value < self.top.floor) {
-                continue;
-            }
-            let hit = ranked(at.sort, value, at.ord, d, at.facets, at.published.as_ref());
-            self.top.offer(hit);
+            self.take_one(at, start + i, score[i as usize], counter);
         }
+    }
+
+    /// Counts and ranks one document, unless it is deleted or filtered out.
+    #[inline]
+    fn take_one(&mut self, at: &Place, d: DocId, score: f32, counter: &mut SegmentCounter) {
+        if at.alive.is_some_and(|a| a.is_deleted(d)) || !at.filter.passes(at.facets, d) {
+            return;
+        }
+        self.total += 1;
+        counter.count(at.facets, d);
+        // Most documents score below the page found so far (ties are decided by `offer`).
+        if self.top.size == 0 || (at.sort == Sort::Relevance && score < self.top.floor) {
+            return;
+        }
+        let hit = ranked(at.sort, score, at.ord, d, at.facets, at.published.as_ref());
+        self.top.offer(hit);
     }
 }
 

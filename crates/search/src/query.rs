@@ -411,19 +411,22 @@ fn pair_term(field: Field, first: &str, second: &str) -> Term {
     Term::from_field_text(field, &head_term(&[first, second]))
 }
 
+/// The products with two adjacent folded words in a pairs field.
+fn pair_query(field: Field, first: &str, second: &str) -> Boxed {
+    Box::new(TermQuery::new(
+        pair_term(field, first, second),
+        IndexRecordOption::Basic,
+    ))
+}
+
 /// The folded words in a row in a field: a term, or every pair of adjacent words.
 fn words_in(field: Phrased, folds: &[String]) -> Boxed {
     if folds.len() == 1 {
         return term_query(field.words, &folds[0]);
     }
-    let pairs: Vec<Boxed> = folds
+    let pairs = folds
         .windows(2)
-        .map(|p| {
-            Box::new(TermQuery::new(
-                pair_term(field.pairs, &p[0], &p[1]),
-                IndexRecordOption::Basic,
-            )) as Boxed
-        })
+        .map(|p| pair_query(field.pairs, &p[0], &p[1]))
         .collect();
     Box::new(BooleanQuery::intersection(pairs))
 }
@@ -578,7 +581,7 @@ pub(crate) fn text_plan(f: &Fields, b: &Boosts, words: &[QueryWord]) -> Option<T
         let n = product.len();
         let mut row: Vec<Boxed> = product[..n - 1]
             .windows(2)
-            .map(|p| term_query(f.name_pairs, &head_term(&[p[0].meant_fold(), p[1].meant_fold()])))
+            .map(|p| pair_query(f.name_pairs, p[0].meant_fold(), p[1].meant_fold()))
             .collect();
         let last = pair_term(
             f.name_pairs,
