@@ -15,11 +15,12 @@ use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use tantivy::InvertedIndexReader;
 use tantivy::columnar::Column;
 use tantivy::fastfield::AliveBitSet;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::index::SegmentId;
-use tantivy::postings::BlockSegmentPostings;
+use tantivy::postings::{BlockSegmentPostings, TermInfo};
 use tantivy::query::{Bm25Weight, DfaWrapper, EnableScoring, FuzzyTermQuery, Scorer, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{BitSet, DocAddress, DocId, Searcher, SegmentReader, Term};
@@ -192,14 +193,11 @@ struct Cursor {
 
 impl Cursor {
     fn open(
-        reader: &SegmentReader,
-        info: &tantivy::postings::TermInfo,
-        field: Field,
+        inverted: &InvertedIndexReader,
+        info: &TermInfo,
         option: IndexRecordOption,
     ) -> Result<Self, SearchError> {
-        let block = reader
-            .inverted_index(field)?
-            .read_block_postings_from_terminfo(info, option)?;
+        let block = inverted.read_block_postings_from_terminfo(info, option)?;
         Ok(Cursor { block, at: 0 })
     }
 
@@ -269,13 +267,13 @@ impl<'a> SegmentPlan<'a> {
             match &list.postings {
                 Postings::Term(term) => {
                     if let Some(info) = inverted.get_term_info(term)? {
-                        cursors.push(Cursor::open(reader, &info, field, option)?);
+                        cursors.push(Cursor::open(&inverted, &info, option)?);
                     }
                 }
                 Postings::Automaton(_, automaton) => {
                     let mut terms = inverted.terms().search(automaton).into_stream()?;
                     while terms.advance() {
-                        cursors.push(Cursor::open(reader, terms.value(), field, option)?);
+                        cursors.push(Cursor::open(&inverted, terms.value(), option)?);
                     }
                 }
             }
@@ -294,7 +292,7 @@ impl<'a> SegmentPlan<'a> {
             if let Some(info) = inverted.get_term_info(&pair.term)? {
                 pairs.push(SegmentPair {
                     pair,
-                    cursor: Cursor::open(reader, &info, pair.term.field(), IndexRecordOption::WithFreqs)?,
+                    cursor: Cursor::open(&inverted, &info, IndexRecordOption::WithFreqs)?,
                     norms: reader.get_fieldnorms_reader(pair.norms)?,
                 });
             }
