@@ -18,33 +18,36 @@ pub(crate) struct FacetCounts {
     pub stars: HashMap<u64, u64>,
 }
 
-/// One text facet of a segment: the values, and each document's value as its index plus one
+/// The values of one text facet in a segment; a document's value is kept as its index plus one
 /// (0: none).
 #[derive(Debug, Default)]
 pub(crate) struct TextFacet {
     values: Vec<String>,
-    of_doc: Vec<u16>,
 }
 
 impl TextFacet {
-    fn read(reader: &SegmentReader, field: &str) -> tantivy::Result<Self> {
+    /// The values, and each document's value index plus one.
+    fn read(reader: &SegmentReader, field: &str) -> tantivy::Result<(Self, Vec<u16>)> {
         let Some(column) = reader.fast_fields().str(field)? else {
-            return Ok(TextFacet::default());
+            return Ok((TextFacet::default(), vec![0; reader.max_doc() as usize]));
         };
-        Ok(TextFacet {
-            values: values(&column)?,
-            of_doc: (0..reader.max_doc())
-                .map(|doc| {
-                    column
-                        .term_ords(doc)
-                        .next()
-                        // Facet values are codes of a closed list (provinces, groups,
-                        // alliances): far fewer than 65,535 in a segment.
-                        .and_then(|ord| u16::try_from(ord + 1).ok())
-                        .unwrap_or(0)
-                })
-                .collect(),
-        })
+        let of_doc = (0..reader.max_doc())
+            .map(|doc| {
+                column
+                    .term_ords(doc)
+                    .next()
+                    // Facet values are codes of a closed list (provinces, groups, alliances):
+                    // far fewer than 65,535 in a segment.
+                    .and_then(|ord| u16::try_from(ord + 1).ok())
+                    .unwrap_or(0)
+            })
+            .collect();
+        Ok((
+            TextFacet {
+                values: values(&column)?,
+            },
+            of_doc,
+        ))
     }
 
     /// The value index plus one of a value in this segment, 0 when no document has it.
@@ -56,17 +59,8 @@ impl TextFacet {
             .unwrap_or(0)
     }
 
-    #[inline]
-    pub(crate) fn of(&self, doc: DocId) -> u16 {
-        self.of_doc.get(doc as usize).copied().unwrap_or(0)
-    }
-
-    fn counter(&self) -> Vec<u64> {
-        vec![0; self.values.len() + 1]
-    }
-
     fn harvest(&self, counts: &[u64], into: &mut HashMap<String, u64>) {
-        for (value, &count) in self.values.iter().zip(&counts[1..]) {
+        for (value, &count) in self.values.iter().zip(counts.iter().skip(1)) {
             if count > 0 {
                 *into.entry(value.clone()).or_default() += count;
             }
@@ -84,68 +78,111 @@ fn values(column: &StrColumn) -> tantivy::Result<Vec<String>> {
     Ok(out)
 }
 
-/// The facet values of every document of one segment.
+/// A document's facet values: province, group and alliance (value index plus one, 0: none) and
+/// stars (0: not rated).
+pub(crate) type Combination = [u16; 4];
+
+/// The facet values of every document of one segment. Few products differ in all four
+/// (provinces, groups, alliances and stars are short closed lists), so each document keeps the
+/// index of its combination of values: counting a match is one increment, and a filter one
+/// look-up of the combinations it lets through.
 #[derive(Debug)]
 pub(crate) struct SegmentFacets {
     pub province: TextFacet,
     pub group: TextFacet,
     pub alliance: TextFacet,
-    /// Stars of each document, 0 when not rated.
-    pub stars: Vec<u8>,
+    /// The combinations present; the first is "no value at all".
+    combinations: Vec<Combination>,
+    /// Each document's combination.
+    of_doc: Vec<u32>,
 }
 
 impl SegmentFacets {
     pub(crate) fn read(reader: &SegmentReader) -> tantivy::Result<Self> {
+        let (province, provinces) = TextFacet::read(reader, F_PROVINCE)?;
+        let (group, groups) = TextFacet::read(reader, F_GROUP)?;
+        let (alliance, alliances) = TextFacet::read(reader, F_ALLIANCE)?;
         let stars = reader.fast_fields().u64(F_STARS)?;
+        let mut combinations = vec![[0; 4]];
+        let mut index: HashMap<Combination, u32> = HashMap::from([([0; 4], 0)]);
+        let of_doc = (0..reader.max_doc())
+            .map(|doc| {
+                let d = doc as usize;
+                let stars = stars.first(doc).map_or(0, |s| s.min(255) as u16);
+                let c = [provinces[d], groups[d], alliances[d], stars];
+                *index.entry(c).or_insert_with(|| {
+                    combinations.push(c);
+                    (combinations.len() - 1) as u32
+                })
+            })
+            .collect();
         Ok(SegmentFacets {
-            province: TextFacet::read(reader, F_PROVINCE)?,
-            group: TextFacet::read(reader, F_GROUP)?,
-            alliance: TextFacet::read(reader, F_ALLIANCE)?,
-            stars: (0..reader.max_doc())
-                .map(|doc| stars.first(doc).map_or(0, |s| s.min(255) as u8))
-                .collect(),
+            province,
+            group,
+            alliance,
+            combinations,
+            of_doc,
         })
+    }
+
+    /// The combinations of values present in the segment, by index.
+    pub(crate) fn combinations(&self) -> &[Combination] {
+        &self.combinations
+    }
+
+    /// A document's combination of values (see [`Self::combinations`]).
+    #[inline]
+    pub(crate) fn combination_of(&self, doc: DocId) -> usize {
+        self.of_doc.get(doc as usize).map_or(0, |&c| c as usize)
     }
 
     #[inline]
     pub(crate) fn stars_of(&self, doc: DocId) -> u8 {
-        self.stars.get(doc as usize).copied().unwrap_or(0)
+        self.combinations
+            .get(self.combination_of(doc))
+            .map_or(0, |c| c[3] as u8)
     }
 
     /// A counter of this segment's values.
     pub(crate) fn counter(&self) -> SegmentCounter {
         SegmentCounter {
-            province: self.province.counter(),
-            group: self.group.counter(),
-            alliance: self.alliance.counter(),
-            stars: [0; 256],
+            counts: vec![0; self.combinations.len()],
         }
     }
 }
 
-/// Counts of one segment's facet values, by value index.
+/// Matches of one segment by combination of facet values.
 pub(crate) struct SegmentCounter {
-    province: Vec<u64>,
-    group: Vec<u64>,
-    alliance: Vec<u64>,
-    stars: [u64; 256],
+    counts: Vec<u32>,
 }
 
 impl SegmentCounter {
     #[inline]
     pub(crate) fn count(&mut self, facets: &SegmentFacets, doc: DocId) {
-        self.province[facets.province.of(doc) as usize] += 1;
-        self.group[facets.group.of(doc) as usize] += 1;
-        self.alliance[facets.alliance.of(doc) as usize] += 1;
-        self.stars[facets.stars_of(doc) as usize] += 1;
+        if let Some(c) = self.counts.get_mut(facets.combination_of(doc)) {
+            *c += 1;
+        }
     }
 
     /// Adds these counts, by value, to `into`.
     pub(crate) fn harvest(&self, facets: &SegmentFacets, into: &mut FacetCounts) {
-        facets.province.harvest(&self.province, &mut into.provinces);
-        facets.group.harvest(&self.group, &mut into.groups);
-        facets.alliance.harvest(&self.alliance, &mut into.alliances);
-        for (stars, &count) in self.stars.iter().enumerate().skip(1) {
+        let mut province = vec![0; facets.province.values.len() + 1];
+        let mut group = vec![0; facets.group.values.len() + 1];
+        let mut alliance = vec![0; facets.alliance.values.len() + 1];
+        let mut stars = [0u64; 256];
+        for (c, &count) in facets.combinations.iter().zip(&self.counts) {
+            let count = u64::from(count);
+            for (counts, value) in [(&mut province, c[0]), (&mut group, c[1]), (&mut alliance, c[2])] {
+                if let Some(n) = counts.get_mut(usize::from(value)) {
+                    *n += count;
+                }
+            }
+            stars[usize::from(c[3].min(255))] += count;
+        }
+        facets.province.harvest(&province, &mut into.provinces);
+        facets.group.harvest(&group, &mut into.groups);
+        facets.alliance.harvest(&alliance, &mut into.alliances);
+        for (stars, &count) in stars.iter().enumerate().skip(1) {
             if count > 0 {
                 *into.stars.entry(stars as u64).or_default() += count;
             }
