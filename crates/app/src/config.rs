@@ -68,6 +68,9 @@ pub struct ServeArgs {
     /// Directory of this node's catalogue search index (default: `<data-dir>/search-index`).
     #[arg(long, env = "LIENKET_SEARCH_INDEX")]
     pub search_index: Option<PathBuf>,
+    /// Search answers kept per node until the catalogue changes (0: every search runs).
+    #[arg(long, env = "LIENKET_SEARCH_ANSWERS_KEPT", default_value_t = lienket_web::catalog::RESULTS_KEPT)]
+    pub search_answers_kept: usize,
 }
 
 impl ServeArgs {
@@ -77,6 +80,7 @@ impl ServeArgs {
         crate::server::Places {
             search_index: self.search_index.clone().or(defaults.search_index),
             objects: self.objects.clone().unwrap_or(defaults.objects),
+            answers_kept: self.search_answers_kept,
         }
     }
 

@@ -15,6 +15,8 @@ pub struct Places {
     pub search_index: Option<PathBuf>,
     /// The object store: a directory, `file://…` or `s3://…`.
     pub objects: String,
+    /// Search answers kept until the catalogue changes (0: none).
+    pub answers_kept: usize,
 }
 
 impl Places {
@@ -23,6 +25,7 @@ impl Places {
         Places {
             search_index: Some(data_dir.join("search-index")),
             objects: data_dir.join("objects").display().to_string(),
+            answers_kept: lienket_web::catalog::RESULTS_KEPT,
         }
     }
 }
@@ -40,6 +43,7 @@ pub async fn state(store: Store, config: WebConfig, places: &Places) -> anyhow::
         }
         Err(e) => return Err(e).context("opening the catalogue index"),
     };
+    catalog.keep_answers(places.answers_kept);
     Ok(AppState::new(store, config, catalog, objects))
 }
 

@@ -39,7 +39,7 @@ const PAGE_ENTITIES: [&str; 3] = [PRODUCT_ENTITY, "organisation", "product_image
 
 /// Search answers kept per node: popular queries and the words typed into the suggestions
 /// repeat, and the index answers each the same until the catalogue changes.
-const RESULTS_KEPT: usize = 5_000;
+pub const RESULTS_KEPT: usize = 5_000;
 
 /// A kept value with the generation and day it was drawn from.
 type Entry<T> = (u64, time::Date, Arc<T>);
@@ -49,14 +49,15 @@ type Entry<T> = (u64, time::Date, Arc<T>);
 /// outlives the data it came from; the day matters because certificates expire at midnight.
 struct Kept<T> {
     entries: std::sync::Mutex<HashMap<String, Entry<T>>>,
-    cap: usize,
+    /// Most entries; 0 keeps none.
+    cap: std::sync::atomic::AtomicUsize,
 }
 
 impl<T> Kept<T> {
     fn new(cap: usize) -> Kept<T> {
         Kept {
             entries: std::sync::Mutex::new(HashMap::new()),
-            cap,
+            cap: cap.into(),
         }
     }
 
@@ -69,11 +70,14 @@ impl<T> Kept<T> {
     }
 
     fn keep(&self, key: String, generation: u64, today: time::Date, value: Arc<T>) {
+        let cap = self.cap.load(Ordering::Relaxed);
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if entries.len() >= self.cap {
+        if entries.len() >= cap {
             entries.clear();
         }
-        entries.insert(key, (generation, today, value));
+        if cap > 0 {
+            entries.insert(key, (generation, today, value));
+        }
     }
 }
 
@@ -377,6 +381,19 @@ impl Catalog {
         self.pages.keep(key, generation, today, body);
     }
 
+    /// Keeps at most `n` search answers from now on (0: none, every search runs; the default is
+    /// [`RESULTS_KEPT`]).
+    pub fn keep_answers(&self, n: usize) {
+        self.results.cap.store(n, Ordering::Relaxed);
+        if n == 0 {
+            self.results
+                .entries
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clear();
+        }
+    }
+
     /// The answer to a search (`key`: the query with its filters, sort and page) from the
     /// current generation on `today`, if kept.
     pub fn cached_results(
@@ -419,5 +436,34 @@ impl Catalog {
                 tracing::warn!(error = %e, "catalogue index could not follow the change log");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Kept;
+    use std::sync::Arc;
+
+    #[test]
+    fn answers_are_kept_for_their_generation_and_day_up_to_the_cap() {
+        let today = time::macros::date!(2026 - 11 - 27);
+        let kept = Kept::new(2);
+        kept.keep("a".into(), 1, today, Arc::new(1));
+        assert_eq!(kept.get("a", 1, today).as_deref(), Some(&1));
+        assert!(kept.get("a", 2, today).is_none(), "a newer catalogue");
+        assert!(
+            kept.get("a", 1, today.next_day().expect("a day")).is_none(),
+            "another day"
+        );
+        kept.keep("b".into(), 1, today, Arc::new(2));
+        kept.keep("c".into(), 1, today, Arc::new(3));
+        assert!(
+            kept.get("a", 1, today).is_none(),
+            "full: emptied before keeping more"
+        );
+        assert_eq!(kept.get("c", 1, today).as_deref(), Some(&3));
+        kept.cap.store(0, std::sync::atomic::Ordering::Relaxed);
+        kept.keep("d".into(), 1, today, Arc::new(4));
+        assert!(kept.get("d", 1, today).is_none(), "a cap of 0 keeps nothing");
     }
 }

@@ -558,6 +558,7 @@ pub async fn spawn_app_with(engine: Engine, config: WebConfig) -> TestApp {
     let places = lienket::server::Places {
         search_index: None,
         objects: "memory://".into(),
+        answers_kept: lienket_web::catalog::RESULTS_KEPT,
     };
     let state = lienket::server::state(store.clone(), config, &places)
         .await
