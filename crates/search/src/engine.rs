@@ -88,7 +88,13 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// Where the documents of a list come from, against a searcher.
 enum Postings {
     Term(Term),
-    Automaton(Field, DfaWrapper),
+    /// The terms of a field an automaton accepts, but `except` (the word's own term: a list of
+    /// a higher tier reads it).
+    Automaton {
+        field: Field,
+        automaton: DfaWrapper,
+        except: Vec<u8>,
+    },
 }
 
 /// A word list ready to read: its word bit, tier and BM25 weight.
@@ -153,14 +159,16 @@ fn compile(searcher: &Searcher, plan: &TextPlan) -> Result<Compiled, SearchError
         for list in word {
             let postings = match &list.source {
                 Source::Term(term) => Postings::Term(term.clone()),
-                Source::Prefix(term) => Postings::Automaton(
-                    term.field(),
-                    FuzzyTermQuery::new_prefix(term.clone(), 0, false).automaton()?,
-                ),
-                Source::Fuzzy(term) => Postings::Automaton(
-                    term.field(),
-                    FuzzyTermQuery::new(term.clone(), 1, true).automaton()?,
-                ),
+                Source::Prefix(term) => Postings::Automaton {
+                    field: term.field(),
+                    automaton: FuzzyTermQuery::new_prefix(term.clone(), 0, false).automaton()?,
+                    except: term.serialized_value_bytes().to_vec(),
+                },
+                Source::Fuzzy(term) => Postings::Automaton {
+                    field: term.field(),
+                    automaton: FuzzyTermQuery::new(term.clone(), 1, true).automaton()?,
+                    except: term.serialized_value_bytes().to_vec(),
+                },
             };
             let bm25 = match (&postings, list.bm25) {
                 (Postings::Term(term), Some(boost)) => Some(Bm25::new(
@@ -296,7 +304,7 @@ impl<'a> SegmentPlan<'a> {
                         IndexRecordOption::Basic
                     },
                 ),
-                Postings::Automaton(field, _) => (*field, IndexRecordOption::Basic),
+                Postings::Automaton { field, .. } => (*field, IndexRecordOption::Basic),
             };
             let inverted = reader.inverted_index(field)?;
             match &list.postings {
@@ -305,10 +313,14 @@ impl<'a> SegmentPlan<'a> {
                         cursors.push(Cursor::open(&inverted, &info, option)?);
                     }
                 }
-                Postings::Automaton(_, automaton) => {
+                Postings::Automaton {
+                    automaton, except, ..
+                } => {
                     let mut terms = inverted.terms().search(automaton).into_stream()?;
                     while terms.advance() {
-                        cursors.push(Cursor::open(&inverted, terms.value(), option)?);
+                        if terms.key() != except.as_slice() {
+                            cursors.push(Cursor::open(&inverted, terms.value(), option)?);
+                        }
                     }
                 }
             }

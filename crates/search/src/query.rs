@@ -245,9 +245,10 @@ fn generic_words(words: &[QueryWord]) -> Vec<bool> {
 pub(crate) enum Source {
     /// One term.
     Term(Term),
-    /// Every term of the field that starts with this one.
+    /// Every term of the field that starts with this one, but this one: the word's list of
+    /// that term, of a higher tier, reads it.
     Prefix(Term),
-    /// Every term of the field within one typo of this one.
+    /// Every term of the field within one typo of this one, but this one (as for `Prefix`).
     Fuzzy(Term),
 }
 

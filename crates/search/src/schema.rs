@@ -6,11 +6,11 @@ use tantivy::schema::{
 };
 
 use crate::ProductDoc;
-use crate::analyzer::{EXACT, FOLD, HEAD_EXACT, HEAD_FOLD, PAIRS};
+use crate::analyzer::{EXACT, FOLD, HEAD_EXACT, HEAD_FOLD, PAIRS, fold_word, words};
 use crate::provinces::{province_search_names, province_short_name};
 
 /// Bumped whenever the schema or the analysers change: an index of another version is rebuilt.
-pub(crate) const SCHEMA_VERSION: u32 = 2;
+pub(crate) const SCHEMA_VERSION: u32 = 3;
 
 /// Fast-field names, used by the collectors.
 pub(crate) const F_PROVINCE: &str = "province_code";
@@ -96,8 +96,9 @@ impl Fields {
         d.add_text(self.name_pairs, &p.name);
         d.add_text(self.head_exact, &p.name);
         d.add_text(self.head_fold, &p.name);
-        d.add_text(self.producer_exact, &p.producer_name);
-        d.add_text(self.producer_fold, &p.producer_name);
+        let producer = beyond_name(&p.name, &p.producer_name);
+        d.add_text(self.producer_exact, &producer);
+        d.add_text(self.producer_fold, &producer);
         let code = p.province_code.as_deref().filter(|c| !c.is_empty());
         let own = p
             .province_name
@@ -113,8 +114,9 @@ impl Fields {
             d.add_text(self.province_fold, name);
             d.add_text(self.province_pairs, name);
         }
-        d.add_text(self.description_exact, &p.description);
-        d.add_text(self.description_fold, &p.description);
+        let description = beyond_name(&p.name, &p.description);
+        d.add_text(self.description_exact, &description);
+        d.add_text(self.description_fold, &description);
         d.add_text(self.producer_id, &p.producer_id);
         if let Some(c) = code {
             d.add_text(self.province_code, c);
@@ -130,5 +132,40 @@ impl Fields {
         }
         d.add_i64(self.published_at, p.published_at);
         d
+    }
+}
+
+/// The words of `text` whose folded form is not a word of `name`, in order.
+///
+/// A product word found in the name scores the name's tier, above any the producer or the
+/// description gives: their lists need not hold the product for it again. Most descriptions
+/// repeat the name ("Nước mắm Phú Quốc của …") and many producers are named after their
+/// product, so this halves the lists of the commonest words, which every query with them reads.
+fn beyond_name(name: &str, text: &str) -> String {
+    let in_name: Vec<String> = words(name).iter().map(|w| fold_word(&w.text)).collect();
+    words(text)
+        .into_iter()
+        .filter(|w| !in_name.contains(&fold_word(&w.text)))
+        .map(|w| w.text)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::beyond_name;
+
+    #[test]
+    fn the_description_keeps_the_words_the_name_has_not() {
+        assert_eq!(
+            beyond_name(
+                "Nước mắm Phú Quốc",
+                "Nước mắm cốt của Phú Quốc, ủ chượp 12 tháng."
+            ),
+            "cốt của ủ chượp 12 tháng"
+        );
+        // Folded forms compare: "mam" in the name covers "mắm" and "mâm".
+        assert_eq!(beyond_name("Mam dong", "Mâm đồng, mắm tôm"), "tôm");
+        assert_eq!(beyond_name("Gạo ST25", ""), "");
     }
 }
