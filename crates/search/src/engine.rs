@@ -848,6 +848,7 @@ mod tests {
             stars: Some(3 + (i % 3) as u8),
             description: "Đặc sản OCOP của hợp tác xã.".into(),
             published_at: 1_750_000_000 + (i as i64 * 7919) % 1000,
+            card: String::new(),
         }
     }
 

@@ -80,6 +80,9 @@ pub struct ProductDoc {
     pub description: String,
     /// Publication time, unix seconds.
     pub published_at: i64,
+    /// What a result shows of the product, as the application writes it: kept with the
+    /// product and given back with each hit (not searched).
+    pub card: String,
 }
 
 /// The order of the results.
@@ -147,6 +150,10 @@ pub struct Hit {
     pub code: String,
     /// The relevance score (also given when sorting by stars or date).
     pub score: f32,
+    /// The product's name, as displayed.
+    pub name: String,
+    /// The product's [`ProductDoc::card`].
+    pub card: String,
 }
 
 /// How many matching products have one value of a facet.

@@ -10,7 +10,7 @@ use crate::analyzer::{EXACT, FOLD, HEAD_EXACT, HEAD_FOLD, PAIRS, fold_word, word
 use crate::provinces::{province_search_names, province_short_name};
 
 /// Bumped whenever the schema or the analysers change: an index of another version is rebuilt.
-pub(crate) const SCHEMA_VERSION: u32 = 3;
+pub(crate) const SCHEMA_VERSION: u32 = 4;
 
 /// Fast-field names, used by the collectors.
 pub(crate) const F_PROVINCE: &str = "province_code";
@@ -46,6 +46,7 @@ pub(crate) struct Fields {
     pub alliance: Field,
     pub stars: Field,
     pub published_at: Field,
+    pub card: Field,
 }
 
 /// A text field with term frequencies (no positions: phrases are pair terms).
@@ -81,6 +82,7 @@ pub(crate) fn build() -> (Schema, Fields) {
         alliance: b.add_text_field(F_ALLIANCE, STRING | FAST),
         stars: b.add_u64_field(F_STARS, INDEXED | FAST),
         published_at: b.add_i64_field(F_PUBLISHED, FAST),
+        card: b.add_text_field("card", STORED),
     };
     (b.build(), fields)
 }
@@ -131,6 +133,7 @@ impl Fields {
             d.add_u64(self.stars, u64::from(s));
         }
         d.add_i64(self.published_at, p.published_at);
+        d.add_text(self.card, &p.card);
         d
     }
 }

@@ -70,7 +70,7 @@ impl SearchIndex {
         })
     }
 
-    /// Id and code of each hit, from the document store.
+    /// Each hit's id, code, name and card, from the document store.
     fn hits(&self, searcher: &Searcher, page: Vec<(f32, DocAddress)>) -> Result<Vec<Hit>, SearchError> {
         page.into_iter()
             .map(|(score, addr)| {
@@ -79,6 +79,8 @@ impl SearchIndex {
                     id: stored_text(&doc, self.fields.id),
                     code: stored_text(&doc, self.fields.code),
                     score,
+                    name: stored_text(&doc, self.fields.name_exact),
+                    card: stored_text(&doc, self.fields.card),
                 })
             })
             .collect()

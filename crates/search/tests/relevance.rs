@@ -96,6 +96,7 @@ fn load_catalog() -> Vec<ProductDoc> {
                 stars: r[8].parse().ok(),
                 description: r[9].clone(),
                 published_at: 1_700_000_000 + i as i64 * 3_600,
+                card: String::new(),
             }
         })
         .collect()

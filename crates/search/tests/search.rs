@@ -269,6 +269,7 @@ fn product(i: usize) -> ProductDoc {
         stars: Some(stars),
         description: description.to_string(),
         published_at: 1_750_000_000 + i as i64 * 86_400,
+        card: String::new(),
     }
 }
 
@@ -925,6 +926,7 @@ fn a_thousand_products_index_quickly() {
                 stars: Some(3 + (i % 3) as u8),
                 description: "Sản phẩm OCOP đạt chuẩn, đóng gói cẩn thận, bảo quản nơi khô ráo.".repeat(3),
                 published_at: i as i64,
+                card: String::new(),
             }
         })
         .collect();
@@ -1011,6 +1013,7 @@ fn two_hundred_thousand_products_scale() {
                 extras[(i / 11) % extras.len()]
             ),
             published_at: i as i64,
+            card: String::new(),
         }
     });
     let dir = temp_dir("scale");
@@ -1037,4 +1040,23 @@ fn two_hundred_thousand_products_scale() {
     println!("suggest in {:?}: {s:?}", started.elapsed());
     drop(index);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_hit_gives_back_the_name_and_card_the_product_was_indexed_with() {
+    let index = SearchIndex::in_memory().expect("an index");
+    let docs = (0..3).map(|i| ProductDoc {
+        card: format!("{{\"producer\":\"HTX số {i}\"}}"),
+        ..product(i)
+    });
+    index.replace_all(docs, 1).expect("indexing");
+    let first = product(0);
+    let r = search(&index, &first.name);
+    let hit = r
+        .hits
+        .iter()
+        .find(|h| h.code == first.code)
+        .expect("the product found");
+    assert_eq!(hit.name, first.name);
+    assert_eq!(hit.card, "{\"producer\":\"HTX số 0\"}");
 }

@@ -137,6 +137,27 @@ pub fn certificate_valid(expires_on: Option<&str>, today: time::Date) -> bool {
     expires_on.is_some_and(|e| e >= iso(today).as_str())
 }
 
+/// The stars a product may show on `today`: none once its certificate has expired.
+pub fn valid_stars(stars: Option<u8>, expires_on: Option<&str>, today: time::Date) -> Option<u8> {
+    stars.filter(|_| certificate_valid(expires_on, today))
+}
+
+/// What a search hit shows of a product beside its code and name, kept in the index with it:
+/// the API answers a search without reading the database.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SearchCard {
+    pub producer_id: i64,
+    pub producer: String,
+    /// Province of origin, 2025 code.
+    pub province: Option<String>,
+    /// Stars as certified; shown while `expires` is not past.
+    pub stars: Option<u8>,
+    pub group: Option<String>,
+    pub set_no: Option<u8>,
+    /// Certificate end of validity, `YYYY-MM-DD`.
+    pub expires: Option<String>,
+}
+
 /// The index document of a published product.
 pub fn to_doc(row: &CatalogRow, today: time::Date) -> ProductDoc {
     let p = &row.product;
@@ -149,10 +170,15 @@ pub fn to_doc(row: &CatalogRow, today: time::Date) -> ProductDoc {
         .as_deref()
         .and_then(|c| lienket_domain::admin_units::units().province_2025(c))
         .map(|p| p.short_name.to_string());
-    let stars = if certificate_valid(p.cert_expires_on.as_deref(), today) {
-        p.stars
-    } else {
-        None
+    let stars = valid_stars(p.stars, p.cert_expires_on.as_deref(), today);
+    let card = SearchCard {
+        producer_id: p.organisation_id.0,
+        producer: row.organisation_name.clone(),
+        province: p.fields.origin_province_code.clone(),
+        stars: p.stars,
+        group: p.fields.group_code.clone(),
+        set_no: p.fields.set_no,
+        expires: p.cert_expires_on.clone(),
     };
     let mut description = p.fields.description.clone().unwrap_or_default();
     if let Some(i) = &p.fields.ingredients {
@@ -175,6 +201,7 @@ pub fn to_doc(row: &CatalogRow, today: time::Date) -> ProductDoc {
         stars,
         description,
         published_at: p.published_at.map_or(0, |t| t.unix_timestamp()),
+        card: serde_json::to_string(&card).unwrap_or_default(),
     }
 }
 

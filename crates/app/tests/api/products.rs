@@ -450,4 +450,22 @@ on_both_engines! {
         let expected = if others > 0 { with.len() } else { with.len() - 1 };
         assert_eq!(count_after(&page, "Tổng số: "), expected as u64);
     }
+
+    async fn a_search_hit_says_what_the_product_itself_says(engine) {
+        let app = spawn_app(engine).await;
+        let mut seen = 0;
+        for q in ["mật ong", "nuoc mam", "chè", "gạo"] {
+            let found = search(&app, q).await;
+            for item in found["items"].as_array().expect("items") {
+                let code = item["code"].as_str().expect("a code");
+                let (status, product) = get_json(&app, &format!("/api/v1/products/{code}")).await;
+                assert_eq!(status, StatusCode::OK);
+                for key in ["code", "name", "producer", "province", "stars", "group", "set_no", "certificate_expires_on", "url"] {
+                    assert_eq!(item[key], product[key], "{q}: {code}: {key}");
+                }
+                seen += 1;
+            }
+        }
+        assert!(seen >= 10, "the demo catalogue answers these searches ({seen} hits)");
+    }
 }

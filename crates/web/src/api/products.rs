@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::catalog::{certificate_valid, today_vn};
+use crate::catalog::{SearchCard, certificate_valid, today_vn, valid_stars};
 use crate::ctx::RequestCtx;
 use crate::error::{AppError, AppResult};
 use crate::pages::catalog::{CatalogQuery, shown_stars};
@@ -88,6 +88,29 @@ fn summary(item: ProductListItem, today: time::Date) -> ProductSummary {
         name: p.fields.name,
         code: p.code,
     }
+}
+
+/// The summary of a search hit from its card, `None` when it has none.
+fn hit_summary(hit: &lienket_search::Hit, today: time::Date) -> Option<ProductSummary> {
+    let card: SearchCard = serde_json::from_str(&hit.card).ok()?;
+    Some(ProductSummary {
+        stars: valid_stars(card.stars, card.expires.as_deref(), today),
+        province: card.province.map(|c| ProvinceDto {
+            name: crate::pages::province_name(&c),
+            code: c,
+        }),
+        producer: ProducerDto {
+            id: card.producer_id,
+            name: card.producer,
+            url: format!("/producers/{}", card.producer_id),
+        },
+        group: card.group,
+        set_no: card.set_no,
+        certificate_expires_on: card.expires,
+        url: format!("/p/{}", hit.code),
+        name: hit.name.clone(),
+        code: hit.code.clone(),
+    })
 }
 
 /// Search parameters.
@@ -176,9 +199,23 @@ pub async fn search(
         sort: p.sort,
         ..Default::default()
     };
-    let (results, found) = crate::pages::catalog::search_products(&state, q.to_query(offset, limit)).await?;
+    let results = crate::pages::catalog::search_results(&state, q.to_query(offset, limit)).await?;
     let today = today_vn();
-    let items = found.into_iter().map(|i| summary(i, today)).collect();
+    // Each hit carries what its summary shows; an index written before hits had cards is read
+    // with the database.
+    let items = match results
+        .hits
+        .iter()
+        .map(|h| hit_summary(h, today))
+        .collect::<Option<Vec<_>>>()
+    {
+        Some(items) => items,
+        None => crate::pages::catalog::products_of_hits(&state, &results)
+            .await?
+            .into_iter()
+            .map(|i| summary(i, today))
+            .collect(),
+    };
     Ok(Json(SearchResponse {
         total: results.total,
         items,
@@ -520,4 +557,52 @@ pub async fn open_data_csv(State(state): State<AppState>) -> AppResult<Response>
         .collect();
     let bytes = lienket_office::write_csv(&columns, &rows);
     crate::pages::attachment("lienket-products.csv", "text/csv; charset=utf-8", bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{SearchCard, hit_summary};
+
+    fn hit(card: String) -> lienket_search::Hit {
+        lienket_search::Hit {
+            id: "7".into(),
+            code: "HN-0007".into(),
+            score: 1.0,
+            name: "Mật ong hoa nhãn".into(),
+            card,
+        }
+    }
+
+    #[test]
+    fn a_hit_is_summarised_from_its_card_with_the_stars_valid_on_the_day() {
+        let card = SearchCard {
+            producer_id: 12,
+            producer: "HTX Ong mật Phú Cường".into(),
+            province: Some("01".into()),
+            stars: Some(4),
+            group: Some("thuc_pham".into()),
+            set_no: Some(1),
+            expires: Some("2026-12-31".into()),
+        };
+        let hit = hit(serde_json::to_string(&card).expect("json"));
+        let day = |d| {
+            time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]")).expect("a day")
+        };
+        let s = hit_summary(&hit, day("2026-12-31")).expect("a summary");
+        let json = serde_json::to_value(&s).expect("json");
+        assert_eq!(json["stars"], 4);
+        assert_eq!(json["name"], "Mật ong hoa nhãn");
+        assert_eq!(json["url"], "/p/HN-0007");
+        assert_eq!(json["producer"]["url"], "/producers/12");
+        assert_eq!(json["province"]["code"], "01");
+        let expired = hit_summary(&hit, day("2027-01-01")).expect("a summary");
+        assert_eq!(
+            serde_json::to_value(&expired).expect("json")["stars"],
+            serde_json::Value::Null
+        );
+        assert!(
+            hit_summary(&super::tests::hit(String::new()), day("2026-12-31")).is_none(),
+            "no card"
+        );
+    }
 }

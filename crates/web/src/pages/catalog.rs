@@ -130,6 +130,30 @@ pub async fn search_products(
     state: &AppState,
     query: lienket_search::Query,
 ) -> AppResult<(Results, Vec<ProductListItem>)> {
+    let results = search_results(state, query).await?;
+    let items = products_of_hits(state, &results).await?;
+    Ok((results, items))
+}
+
+/// The published products of a search's hits, from the database, in rank order.
+pub async fn products_of_hits(state: &AppState, results: &Results) -> AppResult<Vec<ProductListItem>> {
+    let ids: Vec<ProductId> = results
+        .hits
+        .iter()
+        .filter_map(|h| h.id.parse().ok())
+        .map(ProductId)
+        .collect();
+    Ok(state
+        .store
+        .products_by_ids(&ids)
+        .await?
+        .into_iter()
+        .filter(|i| i.product.status == "published")
+        .collect())
+}
+
+/// Runs a catalogue search off the async threads (or takes its kept answer).
+pub async fn search_results(state: &AppState, query: lienket_search::Query) -> AppResult<Results> {
     // The same query on the same catalogue gets the same answer: kept until the catalogue
     // changes (the generation is read before searching, so a change during it is not missed).
     let key = format!("{query:?}");
@@ -151,21 +175,7 @@ pub async fn search_products(
             found
         }
     };
-    let results = (*results).clone();
-    let ids: Vec<ProductId> = results
-        .hits
-        .iter()
-        .filter_map(|h| h.id.parse().ok())
-        .map(ProductId)
-        .collect();
-    let items = state
-        .store
-        .products_by_ids(&ids)
-        .await?
-        .into_iter()
-        .filter(|i| i.product.status == "published")
-        .collect();
-    Ok((results, items))
+    Ok((*results).clone())
 }
 
 /// Cards for products, with thumbnails and valid stars.
@@ -190,8 +200,7 @@ async fn cards(state: &AppState, items: Vec<ProductListItem>) -> AppResult<Vec<C
 
 /// The stars a product may show today: none once its certificate has expired.
 pub fn shown_stars(p: &Product, today: time::Date) -> Option<u8> {
-    p.stars
-        .filter(|_| certificate_valid(p.cert_expires_on.as_deref(), today))
+    crate::catalog::valid_stars(p.stars, p.cert_expires_on.as_deref(), today)
 }
 
 /// A facet value with its label, count and link.
