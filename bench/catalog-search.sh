@@ -79,6 +79,8 @@ run() { wrk -t2 -c16 -d"${secs}s" --latency "$@"; }
 echo; echo "== LiênKết search, 134 queries repeated, 16 clients, no answer kept (every request searches)"
 uncached=$(run -s "$dir/search.lua" "http://127.0.0.1:$port/")
 echo "$uncached" | grep -E "Requests/sec|^ +(50|99)%|Non-2xx"
+rss_built=$(ps -o rss= -p $pid)
+echo "resident memory of the node that built the index, after these runs: $((rss_built / 1024)) MiB"
 kill $pid; wait $pid 2>/dev/null || true
 serve
 # Each query once, so that the run below measures answers kept (not the first of each).
@@ -87,7 +89,7 @@ echo; echo "== LiênKết search, 134 queries repeated, 16 clients (answers kept
 lk=$(run -s "$dir/search.lua" "http://127.0.0.1:$port/")
 echo "$lk" | grep -E "Requests/sec|^ +(50|99)%|Non-2xx"
 rss=$(ps -o rss= -p $pid)
-echo "resident memory while serving: $((rss / 1024)) MiB"
+echo "resident memory while serving (a node that opened the index): $((rss / 1024)) MiB"
 echo; echo "== baseline: SQLite FTS5 on the same products, same queries, 16 threads"
 fts=$(python3 bench/fts5-baseline.py "$dir/lienket.db" crates/search/tests/relevance/queries.tsv --seconds "$secs")
 echo "$fts"
