@@ -201,21 +201,13 @@ pub async fn search(
     };
     let results = crate::pages::catalog::search_results(&state, q.to_query(offset, limit)).await?;
     let today = today_vn();
-    // Each hit carries what its summary shows; an index written before hits had cards is read
-    // with the database.
-    let items = match results
+    // Each hit carries what its summary shows: every product is indexed with its card (an index
+    // of an older schema, without cards, is rebuilt when the node starts).
+    let items = results
         .hits
         .iter()
-        .map(|h| hit_summary(h, today))
-        .collect::<Option<Vec<_>>>()
-    {
-        Some(items) => items,
-        None => crate::pages::catalog::products_of_hits(&state, &results)
-            .await?
-            .into_iter()
-            .map(|i| summary(i, today))
-            .collect(),
-    };
+        .filter_map(|h| hit_summary(h, today))
+        .collect();
     Ok(Json(SearchResponse {
         total: results.total,
         items,

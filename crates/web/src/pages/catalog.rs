@@ -136,7 +136,7 @@ pub async fn search_products(
 }
 
 /// The published products of a search's hits, from the database, in rank order.
-pub async fn products_of_hits(state: &AppState, results: &Results) -> AppResult<Vec<ProductListItem>> {
+async fn products_of_hits(state: &AppState, results: &Results) -> AppResult<Vec<ProductListItem>> {
     let ids: Vec<ProductId> = results
         .hits
         .iter()
