@@ -11,6 +11,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{Directory, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::analyzer;
+use crate::directory::IndexDirectory;
 use crate::engine::Engine;
 use crate::query::Boosts;
 use crate::schema::{self, F_PUBLISHED, Fields, SCHEMA_VERSION};
@@ -159,7 +160,12 @@ impl SearchIndex {
 
     fn create(dir: &Path) -> Result<Self, SearchError> {
         let (schema, _) = schema::build();
-        let index = Index::create_in_dir(dir, schema).map_err(locked_error)?;
+        let directory = IndexDirectory::open(dir).map_err(|e| SearchError::Engine(e.into()))?;
+        if Index::exists(&directory).map_err(|e| SearchError::Engine(e.into()))? {
+            return Err(locked_error(tantivy::TantivyError::IndexAlreadyExists));
+        }
+        let index =
+            Index::create(directory, schema, tantivy::IndexSettings::default()).map_err(locked_error)?;
         let this = Self::from_index(index)?;
         this.commit_empty()?;
         Ok(this)
@@ -168,7 +174,8 @@ impl SearchIndex {
     /// Opens a valid existing index, with its watermark.
     fn open_existing(dir: &Path) -> Result<(Self, Option<i64>), Unusable> {
         let broken = |e: tantivy::TantivyError| Unusable::Broken(e.to_string());
-        let index = Index::open_in_dir(dir).map_err(broken)?;
+        let directory = IndexDirectory::open(dir).map_err(|e| Unusable::Broken(e.to_string()))?;
+        let index = Index::open(directory).map_err(broken)?;
         let (expected, _) = schema::build();
         if index.schema() != expected {
             return Err(Unusable::Broken("the index has another schema".into()));

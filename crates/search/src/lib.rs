@@ -29,6 +29,7 @@
 //!   provinces merged into it).
 
 pub mod analyzer;
+mod directory;
 mod engine;
 mod facets;
 mod index;
