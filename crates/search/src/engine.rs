@@ -26,7 +26,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{BitSet, DocAddress, DocId, Searcher, SegmentReader, Term};
 
 use crate::facets::{FacetCounts, SegmentCounter, SegmentFacets};
-use crate::query::{Source, TextPlan};
+use crate::query::{Clause, Source, TextPlan};
 use crate::schema::F_PUBLISHED;
 use crate::{SearchError, Sort};
 
@@ -147,10 +147,18 @@ struct Part {
     covers: u16,
 }
 
+/// A clause of one term: the score it adds and the synonym bits it sets.
+struct Bonus {
+    term: Term,
+    score: f32,
+    covers: u16,
+}
+
 /// A text plan bound to a searcher.
 struct Compiled {
     lists: Vec<List>,
     pairs: Vec<Pair>,
+    bonuses: Vec<Bonus>,
     parts: Vec<Part>,
     required: u16,
 }
@@ -201,19 +209,24 @@ fn compile(searcher: &Searcher, plan: &TextPlan) -> Result<Compiled, SearchError
         })
         .collect::<Result<_, SearchError>>()?;
     let scoring = EnableScoring::enabled_from_searcher(searcher);
-    let parts = plan
-        .parts
-        .iter()
-        .map(|p| {
-            Ok(Part {
-                weight: p.query.weight(scoring)?,
+    let (mut bonuses, mut parts) = (Vec::new(), Vec::new());
+    for p in &plan.parts {
+        match &p.clause {
+            Clause::Term { term, score } => bonuses.push(Bonus {
+                term: term.clone(),
+                score: *score,
                 covers: p.covers,
-            })
-        })
-        .collect::<Result<_, SearchError>>()?;
+            }),
+            Clause::Query(query) => parts.push(Part {
+                weight: query.weight(scoring)?,
+                covers: p.covers,
+            }),
+        }
+    }
     Ok(Compiled {
         lists,
         pairs,
+        bonuses,
         parts,
         required: plan.required,
     })
@@ -290,6 +303,7 @@ struct SegmentPair<'a> {
 struct SegmentPlan<'a> {
     lists: Vec<SegmentList<'a>>,
     pairs: Vec<SegmentPair<'a>>,
+    bonuses: Vec<(&'a Bonus, Cursor)>,
     parts: Vec<(Box<dyn Scorer>, u16)>,
 }
 
@@ -347,12 +361,24 @@ impl<'a> SegmentPlan<'a> {
                 });
             }
         }
+        let mut bonuses = Vec::new();
+        for bonus in &compiled.bonuses {
+            let inverted = reader.inverted_index(bonus.term.field())?;
+            if let Some(info) = inverted.get_term_info(&bonus.term)? {
+                bonuses.push((bonus, Cursor::open(&inverted, &info, IndexRecordOption::Basic)?));
+            }
+        }
         let parts = compiled
             .parts
             .iter()
             .map(|p| Ok((p.weight.scorer(reader, 1.0)?, p.covers)))
             .collect::<Result<_, SearchError>>()?;
-        Ok(SegmentPlan { lists, pairs, parts })
+        Ok(SegmentPlan {
+            lists,
+            pairs,
+            bonuses,
+            parts,
+        })
     }
 
     /// Scores the documents from `start` to `end` into the window's arrays (index 0 is
@@ -384,6 +410,14 @@ impl<'a> SegmentPlan<'a> {
                 let i = (d - start) as usize;
                 score[i] += weight.score(norms[d as usize], tf);
                 mask[i] |= MATCHED;
+            });
+        }
+        for (bonus, cursor) in &mut self.bonuses {
+            let bits = MATCHED | bonus.covers;
+            cursor.until(end, |d, _| {
+                let i = (d - start) as usize;
+                score[i] += bonus.score;
+                mask[i] |= bits;
             });
         }
         for (scorer, covers) in &mut self.parts {

@@ -271,8 +271,25 @@ pub(crate) struct PairList {
 /// A clause scored as a whole (phrases, heads, the place): its score is added; `covers` are the
 /// bits of the product words it stands for (a synonym), see [`TextPlan`].
 pub(crate) struct Part {
-    pub query: Boxed,
+    pub clause: Clause,
     pub covers: u16,
+}
+
+/// What a [`Part`] matches and scores.
+pub(crate) enum Clause {
+    /// The products with one term, each scoring `score` (read like a word's posting list).
+    Term { term: Term, score: f32 },
+    /// Any other query, scored by tantivy.
+    Query(Boxed),
+}
+
+impl Clause {
+    fn term(field: Field, text: &str, score: f32) -> Clause {
+        Clause::Term {
+            term: Term::from_field_text(field, text),
+            score,
+        }
+    }
 }
 
 /// How products are scored for a text: the posting lists of each product word, best tier
@@ -447,14 +464,18 @@ fn synonym_parts(f: &Fields, b: &Boosts, product: &[QueryWord], weights: &[f32])
     for m in synonym_matches(product) {
         let covered: f32 = weights[m.start..m.start + m.len].iter().sum();
         let covers = (m.start..m.start + m.len).fold(0, |bits, i| bits | 1 << i);
+        let score = b.coordination * covered * b.synonym;
         out.push(Part {
-            query: constant(words_in(name(f), &m.to), b.coordination * covered * b.synonym),
+            clause: match m.to.as_slice() {
+                [one] => Clause::term(f.name_fold, one, score),
+                _ => Clause::Query(constant(words_in(name(f), &m.to), score)),
+            },
             covers,
         });
         if m.start == 0 {
-            let head = term_query(f.head_fold, &head_term(&m.to));
+            let score = b.head * m.len.min(HEAD_WORDS) as f32 * b.synonym;
             out.push(Part {
-                query: constant(head, b.head * m.len.min(HEAD_WORDS) as f32 * b.synonym),
+                clause: Clause::term(f.head_fold, &head_term(&m.to), score),
                 covers: 0,
             });
         }
@@ -531,7 +552,7 @@ pub(crate) fn text_plan(f: &Fields, b: &Boosts, words: &[QueryWord]) -> Option<T
     }
     let (product, place) = split_place(words);
     let mut word_plans = Vec::with_capacity(product.len());
-    let mut parts: Vec<Boxed> = Vec::new();
+    let mut parts: Vec<Clause> = Vec::new();
     let generic = generic_words(product);
     let mut weights = Vec::with_capacity(product.len());
     for (i, w) in product.iter().enumerate() {
@@ -546,7 +567,7 @@ pub(crate) fn text_plan(f: &Fields, b: &Boosts, words: &[QueryWord]) -> Option<T
     }
     let synonyms = synonym_parts(f, b, product, &weights);
     if !place.is_empty() {
-        parts.push(place_query(f, b, &place));
+        parts.push(Clause::Query(place_query(f, b, &place)));
     }
     // The name starts with the first one, two, three product words (after generic ones): as
     // typed when the user typed accents ("mắm" is not "Mâm đồng"), folded otherwise.
@@ -555,14 +576,13 @@ pub(crate) fn text_plan(f: &Fields, b: &Boosts, words: &[QueryWord]) -> Option<T
     for n in 1..=head.len().min(HEAD_WORDS) {
         let words = &head[..n];
         let accented = words.iter().any(QueryWord::accented);
-        let query = if accented {
+        parts.push(if accented {
             let exact: Vec<&str> = words.iter().map(QueryWord::meant_exact).collect();
-            term_query(f.head_exact, &head_term(&exact))
+            Clause::term(f.head_exact, &head_term(&exact), b.head)
         } else {
             let fold: Vec<&str> = words.iter().map(QueryWord::meant_fold).collect();
-            term_query(f.head_fold, &head_term(&fold))
-        };
-        parts.push(constant(query, b.head));
+            Clause::term(f.head_fold, &head_term(&fold), b.head)
+        });
     }
     // Adjacent query words adjacent in the name: the BM25 score of the phrase (the statistics
     // of its words, the frequency of the pair).
@@ -590,12 +610,15 @@ pub(crate) fn text_plan(f: &Fields, b: &Boosts, words: &[QueryWord]) -> Option<T
             product[n - 1].meant_fold(),
         );
         row.push(Box::new(FuzzyTermQuery::new_prefix(last, 0, false)));
-        parts.push(constant(
+        parts.push(Clause::Query(constant(
             Box::new(BooleanQuery::intersection(row)),
             b.phrase_prefix,
-        ));
+        )));
     }
-    let mut parts: Vec<Part> = parts.into_iter().map(|query| Part { query, covers: 0 }).collect();
+    let mut parts: Vec<Part> = parts
+        .into_iter()
+        .map(|clause| Part { clause, covers: 0 })
+        .collect();
     parts.extend(synonyms);
     Some(TextPlan {
         words: word_plans,
