@@ -167,7 +167,8 @@ fn compile(searcher: &Searcher, plan: &TextPlan) -> Result<Compiled, SearchError
     let mut lists = Vec::new();
     for (i, word) in plan.words.iter().enumerate() {
         let bit = 1 << i;
-        for list in word {
+        let matching = plan.matching & bit != 0;
+        for list in word.iter().filter(|l| matching || !l.incidental) {
             let postings = match &list.source {
                 Source::Term(term) => Postings::Term(term.clone()),
                 Source::Prefix(term) => Postings::Automaton {
@@ -190,7 +191,7 @@ fn compile(searcher: &Searcher, plan: &TextPlan) -> Result<Compiled, SearchError
             lists.push(List {
                 postings,
                 bit,
-                matched: if plan.matching & bit != 0 { MATCHED } else { 0 },
+                matched: if matching { MATCHED } else { 0 },
                 tier: list.tier,
                 bm25,
             });

@@ -258,6 +258,11 @@ pub(crate) struct WordList {
     pub source: Source,
     pub tier: f32,
     pub bm25: Option<f32>,
+    /// A list of the description: read for a generic word only when that word makes a product
+    /// an answer (see [`TextPlan::matching`]). Most descriptions say "đặc sản": beside a word
+    /// that says what the product is, it would add the same few points to nearly every
+    /// product, reading the whole catalogue twice to do so.
+    pub incidental: bool,
 }
 
 /// Two adjacent product words: the posting list of their pair in the name, scored by BM25 with
@@ -341,6 +346,7 @@ fn word_lists(f: &Fields, b: &Boosts, w: &QueryWord, last: bool, weight: f32) ->
                 source: Source::Term(Term::from_field_text(field, text)),
                 tier: c * share,
                 bm25: bm25.map(|boost| boost * factor),
+                incidental: field == f.description_exact || field == f.description_fold,
             });
         }
         let chars = fold.chars().count();
@@ -353,6 +359,7 @@ fn word_lists(f: &Fields, b: &Boosts, w: &QueryWord, last: bool, weight: f32) ->
                 source: Source::Prefix(name_term()),
                 tier: c * share,
                 bm25: None,
+                incidental: false,
             });
         }
         if chars >= MIN_FUZZY_CHARS {
@@ -360,6 +367,7 @@ fn word_lists(f: &Fields, b: &Boosts, w: &QueryWord, last: bool, weight: f32) ->
                 source: Source::Fuzzy(name_term()),
                 tier: c * b.name_fuzzy_share,
                 bm25: None,
+                incidental: false,
             });
         }
     }
