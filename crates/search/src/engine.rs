@@ -56,14 +56,31 @@ pub(crate) struct Filters<'a> {
 pub(crate) type Collected = (usize, FacetCounts, Vec<(f32, DocAddress)>);
 
 /// Score and word bits of the documents of one window, all zero between windows.
-#[derive(Default)]
 struct Buffers {
-    score: Vec<f32>,
-    mask: Vec<u16>,
+    score: Box<[f32; WINDOW]>,
+    mask: Box<[u16; WINDOW]>,
     /// The documents of a window picked for the answer with every required word and for the
     /// one with any clause.
     strict: Vec<u32>,
     loose: Vec<u32>,
+}
+
+impl Default for Buffers {
+    fn default() -> Self {
+        Buffers {
+            score: Box::new([0.0; WINDOW]),
+            mask: Box::new([0; WINDOW]),
+            strict: Vec::new(),
+            loose: Vec::new(),
+        }
+    }
+}
+
+/// A document's place in the window's arrays. A window is at most [`WINDOW`] documents from
+/// `start`, so the mask changes nothing but lets the compiler drop the bounds checks.
+#[inline]
+fn slot(d: DocId, start: DocId) -> usize {
+    (d - start) as usize & (WINDOW - 1)
 }
 
 /// The state the engine keeps between searches: facet values by segment and score arrays.
@@ -261,24 +278,31 @@ impl Cursor {
         Ok(Cursor { block, at: 0 })
     }
 
-    /// Calls `f(doc, term frequency)` for each document before `end`.
+    /// Calls `f(doc, term frequency)` for each document before `end` (frequency 1 when the list
+    /// was opened without them). Whole blocks before `end` go without a test per document.
     #[inline]
     fn until(&mut self, end: DocId, mut f: impl FnMut(DocId, u32)) {
         loop {
-            let docs = self.block.docs();
-            if docs.is_empty() {
+            let docs = &self.block.docs()[self.at..];
+            let Some(&last) = docs.last() else {
                 return;
-            }
+            };
             let freqs = self.block.freqs();
-            let mut at = self.at;
-            while at < docs.len() {
-                let d = docs[at];
-                if d >= end {
-                    self.at = at;
-                    return;
-                }
-                f(d, freqs.get(at).copied().unwrap_or(1));
-                at += 1;
+            let freqs = freqs.get(self.at..).unwrap_or(&[]);
+            let whole = last < end;
+            let n = if whole {
+                docs.len()
+            } else {
+                docs.partition_point(|&d| d < end)
+            };
+            if freqs.is_empty() {
+                docs[..n].iter().for_each(|&d| f(d, 1));
+            } else {
+                docs[..n].iter().zip(freqs).for_each(|(&d, &tf)| f(d, tf));
+            }
+            if !whole {
+                self.at += n;
+                return;
             }
             self.block.advance();
             self.at = 0;
@@ -384,7 +408,7 @@ impl<'a> SegmentPlan<'a> {
 
     /// Scores the documents from `start` to `end` into the window's arrays (index 0 is
     /// `start`).
-    fn read(&mut self, start: DocId, end: DocId, score: &mut [f32], mask: &mut [u16]) {
+    fn read(&mut self, start: DocId, end: DocId, score: &mut [f32; WINDOW], mask: &mut [u16; WINDOW]) {
         for sl in &mut self.lists {
             let list = sl.list;
             match (&list.bm25, &sl.norms) {
@@ -392,15 +416,14 @@ impl<'a> SegmentPlan<'a> {
                     let norms = norms.as_slice();
                     for cursor in &mut sl.cursors {
                         cursor.until(end, |d, tf| {
-                            let i = (d - start) as usize;
                             let bm25 = weight.score(norms[d as usize], tf);
-                            set_word(list, i, bm25, score, mask);
+                            set_word(list, slot(d, start), bm25, score, mask);
                         });
                     }
                 }
                 _ => {
                     for cursor in &mut sl.cursors {
-                        cursor.until(end, |d, _| set_word(list, (d - start) as usize, 0.0, score, mask));
+                        cursor.until(end, |d, _| set_word(list, slot(d, start), 0.0, score, mask));
                     }
                 }
             }
@@ -408,7 +431,7 @@ impl<'a> SegmentPlan<'a> {
         for sp in &mut self.pairs {
             let (weight, norms) = (&sp.pair.weight, sp.norms.as_slice());
             sp.cursor.until(end, |d, tf| {
-                let i = (d - start) as usize;
+                let i = slot(d, start);
                 score[i] += weight.score(norms[d as usize], tf);
                 mask[i] |= MATCHED;
             });
@@ -416,7 +439,7 @@ impl<'a> SegmentPlan<'a> {
         for (bonus, cursor) in &mut self.bonuses {
             let bits = MATCHED | bonus.covers;
             cursor.until(end, |d, _| {
-                let i = (d - start) as usize;
+                let i = slot(d, start);
                 score[i] += bonus.score;
                 mask[i] |= bits;
             });
@@ -424,7 +447,7 @@ impl<'a> SegmentPlan<'a> {
         for (scorer, covers) in &mut self.parts {
             let mut d = scorer.doc();
             while d < end {
-                let i = (d - start) as usize;
+                let i = slot(d, start);
                 score[i] += scorer.score();
                 mask[i] |= MATCHED | *covers;
                 d = scorer.advance();
@@ -436,7 +459,7 @@ impl<'a> SegmentPlan<'a> {
 /// The tier of a list for a document whose word it is the first to find, and the list's
 /// `bm25`. Without a branch: whether a document already has the word is as good as random.
 #[inline]
-fn set_word(list: &List, i: usize, bm25: f32, score: &mut [f32], mask: &mut [u16]) {
+fn set_word(list: &List, i: usize, bm25: f32, score: &mut [f32; WINDOW], mask: &mut [u16; WINDOW]) {
     let m = mask[i];
     let first = f32::from(u8::from(m & list.bit == 0));
     mask[i] = m | list.bit | list.matched;
@@ -650,8 +673,7 @@ impl Engine {
         let compiled = compile(searcher, plan)?;
         let required = compiled.required;
         let mut buffers = lock(&self.buffers).pop().unwrap_or_default();
-        buffers.score.resize(self.window, 0.0);
-        buffers.mask.resize(self.window, 0);
+        let window = self.window.min(WINDOW);
         // The answer with every required word and, until that one has enough, the answer with
         // any clause.
         let mut strict = Answer::new(size);
@@ -668,11 +690,11 @@ impl Engine {
             let max = reader.max_doc();
             let mut start = 0;
             while start < max {
-                let end = max.min(start.saturating_add(self.window as DocId));
+                let end = max.min(start.saturating_add(window as DocId));
                 let len = (end - start) as usize;
-                let (score, mask) = (&mut buffers.score[..len], &mut buffers.mask[..len]);
                 let (strict_picked, loose_picked) = (&mut buffers.strict, &mut buffers.loose);
-                segment.read(start, end, score, mask);
+                segment.read(start, end, &mut buffers.score, &mut buffers.mask);
+                let (score, mask) = (&mut buffers.score[..len], &mut buffers.mask[..len]);
                 match (required, &mut loose) {
                     (0, Some(loose)) => {
                         pick::<false>(mask, MATCHED, loose_picked, strict_picked);
