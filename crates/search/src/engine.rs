@@ -802,7 +802,7 @@ impl Answer {
     }
 
     /// Counts and ranks one document, unless it is deleted or filtered out.
-    #[inline]
+    #[inline(always)]
     fn take_one(&mut self, at: &Place, d: DocId, score: f32, counter: &mut SegmentCounter) {
         if at.alive.is_some_and(|a| a.is_deleted(d)) || !at.filter.passes(at.facets, d) {
             return;
@@ -813,6 +813,13 @@ impl Answer {
         if self.top.size == 0 || (at.sort == Sort::Relevance && score < self.top.floor) {
             return;
         }
+        self.offer(at, d, score);
+    }
+
+    /// Offers a document to the page: the rare step of [`Self::take_one`], kept out of its
+    /// loop.
+    #[inline(never)]
+    fn offer(&mut self, at: &Place, d: DocId, score: f32) {
         let hit = ranked(at.sort, score, at.ord, d, at.facets, at.published.as_ref());
         self.top.offer(hit);
     }
