@@ -1456,13 +1456,15 @@ fn model_showcase(backend: DatabaseBackend) -> Vec<Statement> {
 
 /// The organisations with a published product whose certificate is still valid, read from an
 /// index alone: the registry's in-memory index asks this whenever it is built, first when a node
-/// starts (over 1,000,000 products in SQLite: 6.1 s of table reads without it, 0.08 s with it).
+/// starts (over 1,000,000 products in SQLite: 6.1 s of table reads without it, 0.09 s with it).
+/// The organisation leads: led by the status, SQLite took it for the catalogue's rebuild, which
+/// reads published products in id order, and sorted every batch.
 fn valid_ocop_by_organisation(backend: DatabaseBackend) -> Vec<Statement> {
     let index = Index::create()
         .name("ix_products_ocop_by_organisation")
         .table("products")
-        .col("status")
         .col("organisation_id")
+        .col("status")
         .col("cert_expires_on")
         .col("stars")
         .to_owned();
