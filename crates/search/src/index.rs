@@ -23,6 +23,19 @@ const SMALL_WRITER_HEAP: usize = 20_000_000;
 /// with the process afterwards, so this bounds what a node keeps after rebuilding as well.
 const BIG_WRITER_HEAP: usize = 128_000_000;
 
+/// Bytes of stored fields compressed together: a hit reads and decompresses its whole block.
+/// A product's stored fields (ids, name, card) take a few hundred bytes: blocks of 4 KB hold
+/// about fifteen, tantivy's default of 16 KB about sixty, four times the work per hit for a
+/// little less disk.
+const STORE_BLOCK: usize = 4_096;
+
+fn settings() -> tantivy::IndexSettings {
+    tantivy::IndexSettings {
+        docstore_blocksize: STORE_BLOCK,
+        ..tantivy::IndexSettings::default()
+    }
+}
+
 /// The catalogue search index. `Send + Sync`: share it behind an `Arc`.
 ///
 /// One writer per directory: [`SearchIndex::open`] takes the directory's writer lock and keeps it
@@ -125,7 +138,7 @@ impl SearchIndex {
     /// A new empty index in RAM (tests, tools).
     pub fn in_memory() -> Result<Self, SearchError> {
         let (schema, _) = schema::build();
-        let index = Index::create_in_ram(schema);
+        let index = Index::create(tantivy::directory::RamDirectory::create(), schema, settings())?;
         let this = Self::from_index(index)?;
         this.commit_empty()?;
         Ok(this)
@@ -164,8 +177,7 @@ impl SearchIndex {
         if Index::exists(&directory).map_err(|e| SearchError::Engine(e.into()))? {
             return Err(locked_error(tantivy::TantivyError::IndexAlreadyExists));
         }
-        let index =
-            Index::create(directory, schema, tantivy::IndexSettings::default()).map_err(locked_error)?;
+        let index = Index::create(directory, schema, settings()).map_err(locked_error)?;
         let this = Self::from_index(index)?;
         this.commit_empty()?;
         Ok(this)

@@ -10,7 +10,7 @@ use crate::analyzer::{EXACT, FOLD, HEAD_EXACT, HEAD_FOLD, PAIRS, fold_word, word
 use crate::provinces::{province_search_names, province_short_name};
 
 /// Bumped whenever the schema or the analysers change: an index of another version is rebuilt.
-pub(crate) const SCHEMA_VERSION: u32 = 4;
+pub(crate) const SCHEMA_VERSION: u32 = 5;
 
 /// Fast-field names, used by the collectors.
 pub(crate) const F_PROVINCE: &str = "province_code";
