@@ -123,7 +123,10 @@ struct List {
     bit: u16,
     /// [`MATCHED`] when the list makes a product an answer, else 0.
     matched: u16,
-    tier: f32,
+    /// The list's tier for a document new to the word, and 0 for one that has it already:
+    /// read by index (the product of the tier and a test compiles to a branch that is as
+    /// good as random).
+    tiers: [f32; 2],
     bm25: Option<Bm25>,
 }
 
@@ -209,7 +212,7 @@ fn compile(searcher: &Searcher, plan: &TextPlan) -> Result<Compiled, SearchError
                 postings,
                 bit,
                 matched: if matching { MATCHED } else { 0 },
-                tier: list.tier,
+                tiers: [list.tier, 0.0],
                 bm25,
             });
         }
@@ -461,9 +464,9 @@ impl<'a> SegmentPlan<'a> {
 #[inline]
 fn set_word(list: &List, i: usize, bm25: f32, score: &mut [f32; WINDOW], mask: &mut [u16; WINDOW]) {
     let m = mask[i];
-    let first = f32::from(u8::from(m & list.bit == 0));
+    let seen = usize::from(m & list.bit != 0);
     mask[i] = m | list.bit | list.matched;
-    score[i] += bm25 + list.tier * first;
+    score[i] += bm25 + list.tiers[seen];
 }
 
 /// The filters of one segment.

@@ -94,7 +94,34 @@ pub(crate) struct SegmentFacets {
     /// The combinations present; the first is "no value at all".
     combinations: Vec<Combination>,
     /// Each document's combination.
-    of_doc: Vec<u32>,
+    of_doc: OfDoc,
+}
+
+/// Each document's combination of values, in two bytes when the segment has at most 65,536
+/// combinations (every catalogue so far: a few thousand): counting reads this array at each
+/// match, and half the bytes is half the memory it brings into the processor's caches.
+#[derive(Debug)]
+enum OfDoc {
+    Narrow(Vec<u16>),
+    Wide(Vec<u32>),
+}
+
+impl OfDoc {
+    fn new(of_doc: Vec<u32>, combinations: usize) -> Self {
+        if combinations <= usize::from(u16::MAX) + 1 {
+            OfDoc::Narrow(of_doc.into_iter().map(|c| c as u16).collect())
+        } else {
+            OfDoc::Wide(of_doc)
+        }
+    }
+
+    #[inline]
+    fn get(&self, doc: DocId) -> usize {
+        match self {
+            OfDoc::Narrow(v) => v.get(doc as usize).map_or(0, |&c| usize::from(c)),
+            OfDoc::Wide(v) => v.get(doc as usize).map_or(0, |&c| c as usize),
+        }
+    }
 }
 
 impl SegmentFacets {
@@ -105,7 +132,7 @@ impl SegmentFacets {
         let stars = reader.fast_fields().u64(F_STARS)?;
         let mut combinations = vec![[0; 4]];
         let mut index: HashMap<Combination, u32> = HashMap::from([([0; 4], 0)]);
-        let of_doc = (0..reader.max_doc())
+        let of_doc: Vec<u32> = (0..reader.max_doc())
             .map(|doc| {
                 let d = doc as usize;
                 let stars = stars.first(doc).map_or(0, |s| s.min(255) as u16);
@@ -120,8 +147,8 @@ impl SegmentFacets {
             province,
             group,
             alliance,
+            of_doc: OfDoc::new(of_doc, combinations.len()),
             combinations,
-            of_doc,
         })
     }
 
@@ -133,7 +160,7 @@ impl SegmentFacets {
     /// A document's combination of values (see [`Self::combinations`]).
     #[inline]
     pub(crate) fn combination_of(&self, doc: DocId) -> usize {
-        self.of_doc.get(doc as usize).map_or(0, |&c| c as usize)
+        self.of_doc.get(doc)
     }
 
     #[inline]
@@ -210,4 +237,22 @@ pub(crate) fn sorted_stars(counts: HashMap<u64, u64>) -> Vec<Facet> {
             count,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OfDoc;
+
+    #[test]
+    fn combinations_are_kept_in_two_bytes_only_while_they_fit() {
+        let of_doc = vec![0, 65_535, 7];
+        let narrow = OfDoc::new(of_doc.clone(), 65_536);
+        assert!(matches!(narrow, OfDoc::Narrow(_)));
+        let wide = OfDoc::new(vec![0, 65_536, 7], 65_537);
+        assert!(matches!(wide, OfDoc::Wide(_)));
+        assert_eq!((0..3).map(|d| narrow.get(d)).collect::<Vec<_>>(), [0, 65_535, 7]);
+        assert_eq!((0..3).map(|d| wide.get(d)).collect::<Vec<_>>(), [0, 65_536, 7]);
+        // A document past the end (none is asked for) has no values.
+        assert_eq!(narrow.get(3), 0);
+    }
 }
