@@ -19,9 +19,12 @@ use tantivy::InvertedIndexReader;
 use tantivy::columnar::Column;
 use tantivy::directory::OwnedBytes;
 use tantivy::fastfield::AliveBitSet;
+use tantivy::fieldnorm::FieldNormReader;
 use tantivy::index::SegmentId;
 use tantivy::postings::{BlockSegmentPostings, TermInfo};
-use tantivy::query::{Bm25Weight, DfaWrapper, EnableScoring, FuzzyTermQuery, Scorer, Weight};
+use tantivy::query::{
+    Bm25StatisticsProvider, Bm25Weight, DfaWrapper, EnableScoring, FuzzyTermQuery, Scorer, Weight,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{BitSet, DocAddress, DocId, Searcher, SegmentReader, Term};
 
@@ -128,6 +131,9 @@ struct List {
     /// good as random).
     tiers: [f32; 2],
     bm25: Option<Bm25>,
+    /// The field whose lengths BM25 reads; `None`: the average length (see
+    /// [`crate::query::WordList::lengths`]).
+    lengths: Option<Field>,
 }
 
 /// A BM25 weight with its scores for a term found once, by length (most terms are found once
@@ -135,12 +141,26 @@ struct List {
 struct Bm25 {
     weight: Bm25Weight,
     once: [f32; 256],
+    /// The length code of the field's average length, for lists that read no lengths.
+    average: u8,
 }
 
 impl Bm25 {
     fn new(weight: Bm25Weight) -> Self {
         let once = std::array::from_fn(|id| weight.score(id as u8, 1));
-        Bm25 { weight, once }
+        Bm25 {
+            weight,
+            once,
+            average: 0,
+        }
+    }
+
+    /// With the length code of `field`'s average length.
+    fn averaged(mut self, searcher: &Searcher, field: Field) -> Result<Self, SearchError> {
+        let docs = searcher.total_num_docs()?.max(1);
+        let average = searcher.total_num_tokens(field)? as f64 / docs as f64;
+        self.average = FieldNormReader::fieldnorm_to_id(average.round() as u32);
+        Ok(self)
     }
 
     #[inline]
@@ -203,9 +223,15 @@ fn compile(searcher: &Searcher, plan: &TextPlan) -> Result<Compiled, SearchError
                 },
             };
             let bm25 = match (&postings, list.bm25) {
-                (Postings::Term(term), Some(boost)) => Some(Bm25::new(
-                    Bm25Weight::for_terms(searcher, std::slice::from_ref(term))?.boost_by(boost),
-                )),
+                (Postings::Term(term), Some(boost)) => {
+                    let weight = Bm25::new(
+                        Bm25Weight::for_terms(searcher, std::slice::from_ref(term))?.boost_by(boost),
+                    );
+                    Some(match list.lengths {
+                        Some(_) => weight,
+                        None => weight.averaged(searcher, term.field())?,
+                    })
+                }
                 _ => None,
             };
             lists.push(List {
@@ -214,6 +240,7 @@ fn compile(searcher: &Searcher, plan: &TextPlan) -> Result<Compiled, SearchError
                 matched: if matching { MATCHED } else { 0 },
                 tiers: [list.tier, 0.0],
                 bm25,
+                lengths: list.lengths,
             });
         }
     }
@@ -372,9 +399,9 @@ impl<'a> SegmentPlan<'a> {
             if cursors.is_empty() {
                 continue;
             }
-            let norms = match list.bm25 {
-                Some(_) => Some(norms(reader, field)?),
-                None => None,
+            let norms = match (&list.bm25, list.lengths) {
+                (Some(_), Some(lengths)) => Some(norms(reader, lengths)?),
+                _ => None,
             };
             lists.push(SegmentList { list, cursors, norms });
         }
@@ -424,7 +451,15 @@ impl<'a> SegmentPlan<'a> {
                         });
                     }
                 }
-                _ => {
+                (Some(weight), None) => {
+                    for cursor in &mut sl.cursors {
+                        cursor.until(end, |d, tf| {
+                            let bm25 = weight.score(weight.average, tf);
+                            set_word(list, slot(d, start), bm25, score, mask);
+                        });
+                    }
+                }
+                (None, _) => {
                     for cursor in &mut sl.cursors {
                         cursor.until(end, |d, _| set_word(list, slot(d, start), 0.0, score, mask));
                     }
@@ -930,6 +965,29 @@ mod tests {
             description: "Đặc sản OCOP của hợp tác xã.".into(),
             published_at: 1_750_000_000 + (i as i64 * 7919) % 1000,
             card: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_name_as_typed_and_folded_has_the_same_lengths() {
+        // The name's lists as typed read the folded name's lengths (one array for both).
+        let index = SearchIndex::in_memory().expect("an index");
+        let names = [
+            "Nước mắm Phú Quốc 40 độ đạm",
+            "Đường phèn – Quảng Ngãi (loại 1)",
+            "Chè Shan tuyết cổ thụ, 500g",
+            "TRÀ HOA VÀNG 100% hữu cơ!!",
+            "Bánh đa nem Làng Chều/Hưng Yên",
+        ];
+        let docs = names.iter().enumerate().map(|(i, name)| ProductDoc {
+            name: name.to_string(),
+            ..product(i)
+        });
+        index.replace_all(docs, 1).expect("indexing");
+        for reader in index.reader.searcher().segment_readers() {
+            let exact = super::norms(reader, index.fields.name_exact).expect("lengths");
+            let fold = super::norms(reader, index.fields.name_fold).expect("lengths");
+            assert_eq!(exact.as_slice(), fold.as_slice());
         }
     }
 
