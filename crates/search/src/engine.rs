@@ -510,8 +510,9 @@ struct SegmentFilter {
     none: bool,
     /// Every document passes.
     all: bool,
-    /// Whether documents of each combination of facet values pass.
-    combinations: Vec<bool>,
+    /// Whether documents of each combination of facet values pass (`None`: no filter of
+    /// values).
+    combinations: Option<Vec<bool>>,
     producer: Option<BitSet>,
 }
 
@@ -523,11 +524,14 @@ impl SegmentFilter {
             filters.alliance.map(|v| facets.alliance.code_of(v)),
             filters.stars.map(u16::from),
         ];
-        let combinations: Vec<bool> = facets
-            .combinations()
-            .iter()
-            .map(|c| wanted.iter().zip(c).all(|(w, v)| w.is_none_or(|w| w == *v)))
-            .collect();
+        // Without a filter of values every combination passes: none is looked at.
+        let combinations: Option<Vec<bool>> = wanted.iter().any(Option::is_some).then(|| {
+            facets
+                .combinations()
+                .iter()
+                .map(|c| wanted.iter().zip(c).all(|(w, v)| w.is_none_or(|w| w == *v)))
+                .collect()
+        });
         let producer = match &filters.producer {
             Some(term) => {
                 let mut docs = BitSet::with_max_value(reader.max_doc().max(1));
@@ -548,7 +552,7 @@ impl SegmentFilter {
         };
         // A value no document of the segment has (code 0) lets none through.
         let none = wanted[..3].contains(&Some(0))
-            || !combinations.contains(&true)
+            || combinations.as_ref().is_some_and(|c| !c.contains(&true))
             || producer.as_ref().is_some_and(|p| p.len() == 0);
         Ok(SegmentFilter {
             none,
@@ -565,9 +569,8 @@ impl SegmentFilter {
 
     fn passes_each(&self, facets: &SegmentFacets, d: DocId) -> bool {
         self.combinations
-            .get(facets.combination_of(d))
-            .copied()
-            .unwrap_or(false)
+            .as_ref()
+            .is_none_or(|c| c.get(facets.combination_of(d)).copied().unwrap_or(false))
             && self.producer.as_ref().is_none_or(|p| p.contains(d))
     }
 }
@@ -735,8 +738,7 @@ impl Engine {
                 let (score, mask) = (&mut buffers.score[..len], &mut buffers.mask[..len]);
                 match (required, &mut loose) {
                     (0, Some(loose)) => {
-                        pick::<false>(mask, MATCHED, loose_picked, strict_picked);
-                        loose.take(&at, start, loose_picked, score, &mut loose_counter);
+                        loose.take_with(&at, start, mask, MATCHED, score, &mut loose_counter);
                     }
                     (_, Some(loose)) => {
                         pick::<true>(mask, required, strict_picked, loose_picked);
@@ -744,8 +746,7 @@ impl Engine {
                         loose.take(&at, start, loose_picked, score, &mut loose_counter);
                     }
                     (_, None) => {
-                        pick::<false>(mask, required, strict_picked, loose_picked);
-                        strict.take(&at, start, strict_picked, score, &mut strict_counter);
+                        strict.take_with(&at, start, mask, required, score, &mut strict_counter);
                     }
                 }
                 if required != 0 && strict.total >= ALL_WORDS_ENOUGH {
@@ -839,6 +840,32 @@ impl Answer {
         }
     }
 
+    /// Counts and ranks the documents of a window (indexes from `start`) with every bit of
+    /// `required`, tested 32 at a time (see [`pick`]) and taken straight from the test's bits.
+    fn take_with(
+        &mut self,
+        at: &Place,
+        start: DocId,
+        mask: &[u16],
+        required: u16,
+        score: &[f32],
+        counter: &mut SegmentCounter,
+    ) {
+        let mut take = |first: usize, mut bits: u32| {
+            while bits != 0 {
+                let i = first + bits.trailing_zeros() as usize;
+                self.take_one(at, start + i as DocId, score[i], counter);
+                bits &= bits - 1;
+            }
+        };
+        let chunks = mask.chunks_exact(LANES);
+        let rest = chunks.remainder();
+        for (c, chunk) in chunks.enumerate() {
+            take(c * LANES, lane_bits::<false>(chunk, required).0);
+        }
+        take(mask.len() - rest.len(), lane_bits::<false>(rest, required).0);
+    }
+
     /// Counts and ranks one document, unless it is deleted or filtered out.
     #[inline(always)]
     fn take_one(&mut self, at: &Place, d: DocId, score: f32, counter: &mut SegmentCounter) {
@@ -863,25 +890,30 @@ impl Answer {
     }
 }
 
+/// Documents of a window tested together.
+const LANES: usize = 32;
+
+/// The bits of the documents of `chunk` (at most [`LANES`]) with every bit of `required` and,
+/// with `ANY`, of those any clause makes an answer.
+#[inline(always)]
+fn lane_bits<const ANY: bool>(chunk: &[u16], required: u16) -> (u32, u32) {
+    let (mut all, mut any) = (0u32, 0u32);
+    for (j, &m) in chunk.iter().enumerate() {
+        all |= u32::from(m & required == required) << j;
+        if ANY {
+            any |= u32::from(m & MATCHED != 0) << j;
+        }
+    }
+    (all, any)
+}
+
 /// The indexes of the window's documents with every bit of `required` into `all` and, with
 /// `ANY`, those any clause makes an answer into `any`: 32 documents tested at once (the tests
 /// compile to vector instructions), then the indexes taken from the result's bits.
 #[inline]
 fn pick<const ANY: bool>(mask: &[u16], required: u16, all: &mut Vec<u32>, any: &mut Vec<u32>) {
-    const LANES: usize = 32;
     all.clear();
     any.clear();
-    #[inline(always)]
-    fn bits<const ANY: bool>(chunk: &[u16], required: u16) -> (u32, u32) {
-        let (mut all, mut any) = (0u32, 0u32);
-        for (j, &m) in chunk.iter().enumerate() {
-            all |= u32::from(m & required == required) << j;
-            if ANY {
-                any |= u32::from(m & MATCHED != 0) << j;
-            }
-        }
-        (all, any)
-    }
     fn take(into: &mut Vec<u32>, first: usize, mut bits: u32) {
         while bits != 0 {
             into.push((first + bits.trailing_zeros() as usize) as u32);
@@ -891,12 +923,12 @@ fn pick<const ANY: bool>(mask: &[u16], required: u16, all: &mut Vec<u32>, any: &
     let chunks = mask.chunks_exact(LANES);
     let rest = chunks.remainder();
     for (c, chunk) in chunks.enumerate() {
-        let (a, b) = bits::<ANY>(chunk, required);
+        let (a, b) = lane_bits::<ANY>(chunk, required);
         take(all, c * LANES, a);
         take(any, c * LANES, b);
     }
     let first = mask.len() - rest.len();
-    let (a, b) = bits::<ANY>(rest, required);
+    let (a, b) = lane_bits::<ANY>(rest, required);
     take(all, first, a);
     take(any, first, b);
 }
