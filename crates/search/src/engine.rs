@@ -6,7 +6,8 @@
 //! product word's coordination score is the tier of the first of its lists (best tier first)
 //! that has the product, its BM25 scores are added from the same lists, two adjacent words are
 //! one posting list of word pairs scored as a phrase, and the other clauses (heads, the place,
-//! synonyms, the whole query in a row) are scored by tantivy and added. At a million products,
+//! synonyms, the whole query in a row) add a constant to the products with a term of each of
+//! their groups (a third array counts the groups found). At a million products,
 //! where the words of a query are in a third of them, each posting list read once instead of
 //! three times through nested unions is most of the difference; the arrays are read once, with
 //! few branches, for the answer.
@@ -22,19 +23,17 @@ use tantivy::fastfield::AliveBitSet;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::index::SegmentId;
 use tantivy::postings::{BlockSegmentPostings, TermInfo};
-use tantivy::query::{
-    Bm25StatisticsProvider, Bm25Weight, DfaWrapper, EnableScoring, FuzzyTermQuery, Scorer, Weight,
-};
+use tantivy::query::{Bm25StatisticsProvider, Bm25Weight, DfaWrapper, FuzzyTermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{BitSet, DocAddress, DocId, Searcher, SegmentReader, Term};
 
 use crate::facets::{FacetCounts, SegmentCounter, SegmentFacets};
-use crate::query::{Clause, Source, TextPlan};
+use crate::query::{Group, Source, TextPlan};
 use crate::schema::F_PUBLISHED;
 use crate::{SearchError, Sort};
 
 /// Set on every document a clause of the text makes an answer (bits 0 to 11 are the product
-/// words).
+/// words, 12 and 13 [`crate::query::ONCE_PLACE`] and [`crate::query::ONCE_PHRASE`]).
 const MATCHED: u16 = 1 << 15;
 /// Products with every word of a query that are enough to answer it without the products that
 /// have only some (a page of the API).
@@ -62,6 +61,8 @@ pub(crate) type Collected = (usize, FacetCounts, Vec<(f32, DocAddress)>);
 struct Buffers {
     score: Box<[f32; WINDOW]>,
     mask: Box<[u16; WINDOW]>,
+    /// The groups of a clause each document has so far (see [`SegmentPlan::read`]).
+    hits: Box<[u8; WINDOW]>,
     /// The documents of a window picked for the answer with every required word and for the
     /// one with any clause.
     strict: Vec<u32>,
@@ -73,6 +74,7 @@ impl Default for Buffers {
         Buffers {
             score: Box::new([0.0; WINDOW]),
             mask: Box::new([0; WINDOW]),
+            hits: Box::new([0; WINDOW]),
             strict: Vec::new(),
             loose: Vec::new(),
         }
@@ -111,13 +113,55 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// Where the documents of a list come from, against a searcher.
 enum Postings {
     Term(Term),
-    /// The terms of a field an automaton accepts, but `except` (the word's own term: a list of
+    /// The terms of a field an automaton accepts, but `except` (a word's own term: a list of
     /// a higher tier reads it).
     Automaton {
         field: Field,
         automaton: DfaWrapper,
-        except: Vec<u8>,
+        except: Option<Vec<u8>>,
     },
+}
+
+impl Postings {
+    fn field(&self) -> Field {
+        match self {
+            Postings::Term(term) => term.field(),
+            Postings::Automaton { field, .. } => *field,
+        }
+    }
+
+    /// The terms of a field that start with `term`.
+    fn prefix(term: &Term, except: Option<Vec<u8>>) -> Result<Self, SearchError> {
+        Ok(Postings::Automaton {
+            field: term.field(),
+            automaton: FuzzyTermQuery::new_prefix(term.clone(), 0, false).automaton()?,
+            except,
+        })
+    }
+
+    /// A cursor on each term's posting list in a segment (none when no term is there).
+    fn open(&self, reader: &SegmentReader, option: IndexRecordOption) -> Result<Vec<Cursor>, SearchError> {
+        let inverted = reader.inverted_index(self.field())?;
+        let mut cursors = Vec::new();
+        match self {
+            Postings::Term(term) => {
+                if let Some(info) = inverted.get_term_info(term)? {
+                    cursors.push(Cursor::open(&inverted, &info, option)?);
+                }
+            }
+            Postings::Automaton {
+                automaton, except, ..
+            } => {
+                let mut terms = inverted.terms().search(automaton).into_stream()?;
+                while terms.advance() {
+                    if except.as_deref() != Some(terms.key()) {
+                        cursors.push(Cursor::open(&inverted, terms.value(), option)?);
+                    }
+                }
+            }
+        }
+        Ok(cursors)
+    }
 }
 
 /// A word list ready to read: its word bit, tier and BM25 weight.
@@ -181,17 +225,13 @@ struct Pair {
     norms: Field,
 }
 
-/// A clause scored by tantivy, and the synonym bits it sets.
-struct Part {
-    weight: Box<dyn Weight>,
-    covers: u16,
-}
-
-/// A clause of one term: the score it adds and the synonym bits it sets.
+/// A clause (see [`crate::query::Part`]) bound to a searcher: its groups, the score it adds (0
+/// for a product that has its `once` bit already) and the bits it sets.
 struct Bonus {
-    term: Term,
-    score: f32,
-    covers: u16,
+    groups: Vec<Postings>,
+    scores: [f32; 2],
+    once: u16,
+    sets: u16,
 }
 
 /// A text plan bound to a searcher.
@@ -199,7 +239,6 @@ struct Compiled {
     lists: Vec<List>,
     pairs: Vec<Pair>,
     bonuses: Vec<Bonus>,
-    parts: Vec<Part>,
     required: u16,
 }
 
@@ -211,15 +250,11 @@ fn compile(searcher: &Searcher, plan: &TextPlan) -> Result<Compiled, SearchError
         for list in word.iter().filter(|l| matching || !l.incidental) {
             let postings = match &list.source {
                 Source::Term(term) => Postings::Term(term.clone()),
-                Source::Prefix(term) => Postings::Automaton {
-                    field: term.field(),
-                    automaton: FuzzyTermQuery::new_prefix(term.clone(), 0, false).automaton()?,
-                    except: term.serialized_value_bytes().to_vec(),
-                },
+                Source::Prefix(term) => Postings::prefix(term, Some(term.serialized_value_bytes().to_vec()))?,
                 Source::Fuzzy(term) => Postings::Automaton {
                     field: term.field(),
                     automaton: FuzzyTermQuery::new(term.clone(), 1, true).automaton()?,
-                    except: term.serialized_value_bytes().to_vec(),
+                    except: Some(term.serialized_value_bytes().to_vec()),
                 },
             };
             let bm25 = match (&postings, list.bm25) {
@@ -256,26 +291,30 @@ fn compile(searcher: &Searcher, plan: &TextPlan) -> Result<Compiled, SearchError
             })
         })
         .collect::<Result<_, SearchError>>()?;
-    let scoring = EnableScoring::enabled_from_searcher(searcher);
-    let (mut bonuses, mut parts) = (Vec::new(), Vec::new());
-    for p in &plan.parts {
-        match &p.clause {
-            Clause::Term { term, score } => bonuses.push(Bonus {
-                term: term.clone(),
-                score: *score,
-                covers: p.covers,
-            }),
-            Clause::Query(query) => parts.push(Part {
-                weight: query.weight(scoring)?,
-                covers: p.covers,
-            }),
-        }
-    }
+    let bonuses = plan
+        .parts
+        .iter()
+        .map(|p| {
+            let groups = p
+                .groups
+                .iter()
+                .map(|g| match g {
+                    Group::Term(term) => Ok(Postings::Term(term.clone())),
+                    Group::Prefix(term) => Postings::prefix(term, None),
+                })
+                .collect::<Result<_, SearchError>>()?;
+            Ok(Bonus {
+                groups,
+                scores: [p.score, 0.0],
+                once: p.once,
+                sets: MATCHED | p.covers | p.once,
+            })
+        })
+        .collect::<Result<_, SearchError>>()?;
     Ok(Compiled {
         lists,
         pairs,
         bonuses,
-        parts,
         required: plan.required,
     })
 }
@@ -358,44 +397,20 @@ struct SegmentPair<'a> {
 struct SegmentPlan<'a> {
     lists: Vec<SegmentList<'a>>,
     pairs: Vec<SegmentPair<'a>>,
-    bonuses: Vec<(&'a Bonus, Cursor)>,
-    parts: Vec<(Box<dyn Scorer>, u16)>,
+    /// Each clause with the cursors of each of its groups.
+    bonuses: Vec<(&'a Bonus, Vec<Vec<Cursor>>)>,
 }
 
 impl<'a> SegmentPlan<'a> {
     fn open(reader: &SegmentReader, compiled: &'a Compiled) -> Result<Self, SearchError> {
         let mut lists = Vec::with_capacity(compiled.lists.len());
         for list in &compiled.lists {
-            let mut cursors = Vec::new();
-            let (field, option) = match &list.postings {
-                Postings::Term(term) => (
-                    term.field(),
-                    if list.bm25.is_some() {
-                        IndexRecordOption::WithFreqs
-                    } else {
-                        IndexRecordOption::Basic
-                    },
-                ),
-                Postings::Automaton { field, .. } => (*field, IndexRecordOption::Basic),
+            let option = if list.bm25.is_some() {
+                IndexRecordOption::WithFreqs
+            } else {
+                IndexRecordOption::Basic
             };
-            let inverted = reader.inverted_index(field)?;
-            match &list.postings {
-                Postings::Term(term) => {
-                    if let Some(info) = inverted.get_term_info(term)? {
-                        cursors.push(Cursor::open(&inverted, &info, option)?);
-                    }
-                }
-                Postings::Automaton {
-                    automaton, except, ..
-                } => {
-                    let mut terms = inverted.terms().search(automaton).into_stream()?;
-                    while terms.advance() {
-                        if terms.key() != except.as_slice() {
-                            cursors.push(Cursor::open(&inverted, terms.value(), option)?);
-                        }
-                    }
-                }
-            }
+            let cursors = list.postings.open(reader, option)?;
             if cursors.is_empty() {
                 continue;
             }
@@ -417,28 +432,35 @@ impl<'a> SegmentPlan<'a> {
             }
         }
         let mut bonuses = Vec::new();
-        for bonus in &compiled.bonuses {
-            let inverted = reader.inverted_index(bonus.term.field())?;
-            if let Some(info) = inverted.get_term_info(&bonus.term)? {
-                bonuses.push((bonus, Cursor::open(&inverted, &info, IndexRecordOption::Basic)?));
+        'bonus: for bonus in &compiled.bonuses {
+            let mut groups = Vec::with_capacity(bonus.groups.len());
+            for group in &bonus.groups {
+                let cursors = group.open(reader, IndexRecordOption::Basic)?;
+                if cursors.is_empty() {
+                    // No product of the segment has every group.
+                    continue 'bonus;
+                }
+                groups.push(cursors);
             }
+            bonuses.push((bonus, groups));
         }
-        let parts = compiled
-            .parts
-            .iter()
-            .map(|p| Ok((p.weight.scorer(reader, 1.0)?, p.covers)))
-            .collect::<Result<_, SearchError>>()?;
         Ok(SegmentPlan {
             lists,
             pairs,
             bonuses,
-            parts,
         })
     }
 
     /// Scores the documents from `start` to `end` into the window's arrays (index 0 is
     /// `start`).
-    fn read(&mut self, start: DocId, end: DocId, score: &mut [f32; WINDOW], mask: &mut [u16; WINDOW]) {
+    fn read(
+        &mut self,
+        start: DocId,
+        end: DocId,
+        score: &mut [f32; WINDOW],
+        mask: &mut [u16; WINDOW],
+        hits: &mut [u8; WINDOW],
+    ) {
         for sl in &mut self.lists {
             let list = sl.list;
             match (&list.bm25, &sl.norms) {
@@ -474,22 +496,45 @@ impl<'a> SegmentPlan<'a> {
                 mask[i] |= MATCHED;
             });
         }
-        for (bonus, cursor) in &mut self.bonuses {
-            let bits = MATCHED | bonus.covers;
-            cursor.until(end, |d, _| {
-                let i = slot(d, start);
-                score[i] += bonus.score;
-                mask[i] |= bits;
-            });
-        }
-        for (scorer, covers) in &mut self.parts {
-            let mut d = scorer.doc();
-            while d < end {
-                let i = slot(d, start);
-                score[i] += scorer.score();
-                mask[i] |= MATCHED | *covers;
-                d = scorer.advance();
+        for (bonus, groups) in &mut self.bonuses {
+            let (scores, once, sets) = (&bonus.scores, bonus.once, bonus.sets);
+            let mut add = |i: usize| {
+                let m = mask[i];
+                score[i] += scores[usize::from(m & once != 0)];
+                mask[i] = m | sets;
+            };
+            let Some((last, before)) = groups.split_last_mut() else {
+                continue;
+            };
+            if before.is_empty() {
+                for cursor in last {
+                    cursor.until(end, |d, _| add(slot(d, start)));
+                }
+                continue;
             }
+            // A product has the clause when it has every group: `hits` counts the groups it
+            // has so far (a group once, however many of its terms the product has).
+            for (g, cursors) in before.iter_mut().enumerate() {
+                let g = g as u8;
+                for cursor in cursors {
+                    cursor.until(end, |d, _| {
+                        let i = slot(d, start);
+                        if hits[i] == g {
+                            hits[i] = g + 1;
+                        }
+                    });
+                }
+            }
+            let all = before.len() as u8;
+            for cursor in last {
+                cursor.until(end, |d, _| {
+                    let i = slot(d, start);
+                    if hits[i] == all {
+                        add(i);
+                    }
+                });
+            }
+            hits.fill(0);
         }
     }
 }
@@ -734,7 +779,13 @@ impl Engine {
                 let end = max.min(start.saturating_add(window as DocId));
                 let len = (end - start) as usize;
                 let (strict_picked, loose_picked) = (&mut buffers.strict, &mut buffers.loose);
-                segment.read(start, end, &mut buffers.score, &mut buffers.mask);
+                segment.read(
+                    start,
+                    end,
+                    &mut buffers.score,
+                    &mut buffers.mask,
+                    &mut buffers.hits,
+                );
                 let (score, mask) = (&mut buffers.score[..len], &mut buffers.mask[..len]);
                 match (required, &mut loose) {
                     (0, Some(loose)) => {
@@ -968,6 +1019,11 @@ fn page(top: Top, offset: usize) -> Vec<(f32, DocAddress)> {
 
 #[cfg(test)]
 mod tests {
+    use tantivy::{TantivyDocument, Term};
+
+    use super::Filters;
+    use crate::analyzer::head_term;
+    use crate::query::{Group, ONCE_PHRASE, ONCE_PLACE, Part, TextPlan};
     use crate::{ProductDoc, Query, SearchIndex, Sort};
 
     fn product(i: usize) -> ProductDoc {
@@ -1000,22 +1056,102 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_name_as_typed_and_folded_has_the_same_lengths() {
-        // The name's lists as typed read the folded name's lengths (one array for both).
+    /// The score of each product a plan of clauses alone finds, by code.
+    fn scores_of(index: &SearchIndex, parts: Vec<Part>) -> Vec<(String, f32)> {
+        let plan = TextPlan {
+            words: Vec::new(),
+            pairs: Vec::new(),
+            parts,
+            required: 0,
+            matching: 0,
+        };
+        let searcher = index.reader.searcher();
+        let (total, _, page) = index
+            .engine
+            .search(
+                &searcher,
+                Some(&plan),
+                &Filters::default(),
+                Sort::Relevance,
+                0,
+                20,
+            )
+            .expect("a search");
+        assert_eq!(total, page.len());
+        let mut found: Vec<(String, f32)> = page
+            .into_iter()
+            .map(|(score, addr)| {
+                let doc: TantivyDocument = searcher.doc(addr).expect("a document");
+                (crate::search::stored_text(&doc, index.fields.code), score)
+            })
+            .collect();
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        found
+    }
+
+    /// An index of products with these names (codes P0, P1, …).
+    fn index_of(names: &[&str]) -> SearchIndex {
         let index = SearchIndex::in_memory().expect("an index");
-        let names = [
-            "Nước mắm Phú Quốc 40 độ đạm",
-            "Đường phèn – Quảng Ngãi (loại 1)",
-            "Chè Shan tuyết cổ thụ, 500g",
-            "TRÀ HOA VÀNG 100% hữu cơ!!",
-            "Bánh đa nem Làng Chều/Hưng Yên",
-        ];
         let docs = names.iter().enumerate().map(|(i, name)| ProductDoc {
             name: name.to_string(),
             ..product(i)
         });
         index.replace_all(docs, 1).expect("indexing");
+        index
+    }
+
+    #[test]
+    fn a_clause_needs_every_group_and_scores_once() {
+        let mut index = index_of(&[
+            "Mật ong hoa nhãn",
+            // Two pairs that start "mat o": the prefix clause scores it once.
+            "Mật ong và mật ốc",
+            "Hoa nhãn mật",
+            "Trà hoa vàng",
+        ]);
+        index.engine.window = 3;
+        let f = index.fields;
+        let pair = |a: &str, b: &str| Term::from_field_text(f.name_pairs, &head_term(&[a, b]));
+        let word = |w: &str| Group::Term(Term::from_field_text(f.name_fold, w));
+        let part = |groups, score, once| Part {
+            groups,
+            score,
+            covers: 0,
+            once,
+        };
+        let prefix = part(vec![Group::Prefix(pair("mat", "o"))], 1.0, ONCE_PHRASE);
+        assert_eq!(
+            scores_of(&index, vec![prefix]),
+            [("P0".into(), 1.0), ("P1".into(), 1.0)]
+        );
+        // Both words: not "Trà hoa vàng".
+        let both = part(vec![word("mat"), word("hoa")], 2.0, 0);
+        assert_eq!(
+            scores_of(&index, vec![both]),
+            [("P0".into(), 2.0), ("P2".into(), 2.0)]
+        );
+        // "nhan hoa" is in no name (the pairs are in order).
+        let none = part(vec![Group::Term(pair("nhan", "hoa")), word("mat")], 2.0, 0);
+        assert!(scores_of(&index, vec![none]).is_empty());
+        // Clauses sharing a bit: a product scores the first that has it.
+        let first = part(vec![Group::Term(pair("hoa", "nhan"))], 3.0, ONCE_PLACE);
+        let second = part(vec![word("hoa")], 2.0, ONCE_PLACE);
+        assert_eq!(
+            scores_of(&index, vec![first, second]),
+            [("P0".into(), 3.0), ("P2".into(), 3.0), ("P3".into(), 2.0)]
+        );
+    }
+
+    #[test]
+    fn the_name_as_typed_and_folded_has_the_same_lengths() {
+        // The name's lists as typed read the folded name's lengths (one array for both).
+        let index = index_of(&[
+            "Nước mắm Phú Quốc 40 độ đạm",
+            "Đường phèn – Quảng Ngãi (loại 1)",
+            "Chè Shan tuyết cổ thụ, 500g",
+            "TRÀ HOA VÀNG 100% hữu cơ!!",
+            "Bánh đa nem Làng Chều/Hưng Yên",
+        ]);
         for reader in index.reader.searcher().segment_readers() {
             let exact = super::norms(reader, index.fields.name_exact).expect("lengths");
             let fold = super::norms(reader, index.fields.name_fold).expect("lengths");

@@ -23,8 +23,7 @@
 //! (right type, wrong region) above other products of Hưng Yên.
 
 use tantivy::Term;
-use tantivy::query::{BooleanQuery, ConstScoreQuery, FuzzyTermQuery, Query as TantivyQuery, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::schema::Field;
 
 use crate::analyzer::{HEAD_WORDS, fold_word, head_term, words};
 use crate::provinces::{MAX_PLACE_WORDS, is_place_name};
@@ -192,26 +191,6 @@ impl Default for Boosts {
     }
 }
 
-type Boxed = Box<dyn TantivyQuery>;
-
-fn term_query(field: Field, text: &str) -> Boxed {
-    Box::new(TermQuery::new(
-        Term::from_field_text(field, text),
-        IndexRecordOption::WithFreqs,
-    ))
-}
-
-fn constant(query: Boxed, score: f32) -> Boxed {
-    Box::new(ConstScoreQuery::new(query, score))
-}
-
-fn any(queries: Vec<Boxed>) -> Boxed {
-    if queries.len() == 1 {
-        return queries.into_iter().next().expect("one query");
-    }
-    Box::new(BooleanQuery::union(queries))
-}
-
 /// Words that say nothing about the product ("đặc sản", "sản phẩm", "OCOP"), folded: they
 /// count for little.
 const GENERIC: [&[&str]; 3] = [&["dac", "san"], &["san", "pham"], &["ocop"]];
@@ -279,26 +258,46 @@ pub(crate) struct PairList {
     pub boost: f32,
 }
 
-/// A clause scored as a whole (phrases, heads, the place): its score is added; `covers` are the
-/// bits of the product words it stands for (a synonym), see [`TextPlan`].
+// Product word `i` is bit `i` of a document's bits in the engine: below these.
+const _: () = assert!(MAX_QUERY_WORDS <= 12);
+
+/// Set by the clauses of the place: a product scores the first of them that has it.
+pub(crate) const ONCE_PLACE: u16 = 1 << 12;
+/// Set by the clause of the product words in a row: a product whose name has several pairs
+/// its last word starts scores it once.
+pub(crate) const ONCE_PHRASE: u16 = 1 << 13;
+
+/// A clause scored as a whole (phrases, heads, the place, synonyms): the products with a term
+/// of each of its groups score `score`; `covers` are the bits of the product words it stands
+/// for (a synonym), see [`TextPlan`]. With `once` ([`ONCE_PLACE`], [`ONCE_PHRASE`]), a product
+/// scores the first clause with that bit that has it, and that clause once.
 pub(crate) struct Part {
-    pub clause: Clause,
+    pub groups: Vec<Group>,
+    pub score: f32,
     pub covers: u16,
+    pub once: u16,
 }
 
-/// What a [`Part`] matches and scores.
-pub(crate) enum Clause {
-    /// The products with one term, each scoring `score` (read like a word's posting list).
-    Term { term: Term, score: f32 },
-    /// Any other query, scored by tantivy.
-    Query(Boxed),
+/// The terms one group of a [`Part`] accepts.
+pub(crate) enum Group {
+    Term(Term),
+    /// Every term of the field that starts with this one.
+    Prefix(Term),
 }
 
-impl Clause {
-    fn term(field: Field, text: &str, score: f32) -> Clause {
-        Clause::Term {
-            term: Term::from_field_text(field, text),
+impl Part {
+    /// The products with a term in a field, each scoring `score`.
+    fn term(field: Field, text: &str, score: f32) -> Part {
+        Part::all(vec![Group::Term(Term::from_field_text(field, text))], score)
+    }
+
+    /// The products with a term of every group, each scoring `score`.
+    fn all(groups: Vec<Group>, score: f32) -> Part {
+        Part {
+            groups,
             score,
+            covers: 0,
+            once: 0,
         }
     }
 }
@@ -449,24 +448,15 @@ fn pair_term(field: Field, first: &str, second: &str) -> Term {
     Term::from_field_text(field, &head_term(&[first, second]))
 }
 
-/// The products with two adjacent folded words in a pairs field.
-fn pair_query(field: Field, first: &str, second: &str) -> Boxed {
-    Box::new(TermQuery::new(
-        pair_term(field, first, second),
-        IndexRecordOption::Basic,
-    ))
-}
-
 /// The folded words in a row in a field: a term, or every pair of adjacent words.
-fn words_in(field: Phrased, folds: &[String]) -> Boxed {
+fn words_in(field: Phrased, folds: &[String]) -> Vec<Group> {
     if folds.len() == 1 {
-        return term_query(field.words, &folds[0]);
+        return vec![Group::Term(Term::from_field_text(field.words, &folds[0]))];
     }
-    let pairs = folds
+    folds
         .windows(2)
-        .map(|p| pair_query(field.pairs, &p[0], &p[1]))
-        .collect();
-    Box::new(BooleanQuery::intersection(pairs))
+        .map(|p| Group::Term(pair_term(field.pairs, &p[0], &p[1])))
+        .collect()
 }
 
 fn name(f: &Fields) -> Phrased {
@@ -486,18 +476,12 @@ fn synonym_parts(f: &Fields, b: &Boosts, product: &[QueryWord], weights: &[f32])
         let covers = (m.start..m.start + m.len).fold(0, |bits, i| bits | 1 << i);
         let score = b.coordination * covered * b.synonym;
         out.push(Part {
-            clause: match m.to.as_slice() {
-                [one] => Clause::term(f.name_fold, one, score),
-                _ => Clause::Query(constant(words_in(name(f), &m.to), score)),
-            },
             covers,
+            ..Part::all(words_in(name(f), &m.to), score)
         });
         if m.start == 0 {
             let score = b.head * m.len.min(HEAD_WORDS) as f32 * b.synonym;
-            out.push(Part {
-                clause: Clause::term(f.head_fold, &head_term(&m.to), score),
-                covers: 0,
-            });
+            out.push(Part::term(f.head_fold, &head_term(&m.to), score));
         }
     }
     out
@@ -550,19 +534,24 @@ fn required_bits(product: &[QueryWord], generic: &[bool]) -> u16 {
     bits
 }
 
-/// The query of a place: the province (legacy or 2025) as a phrase on the province field, or
-/// in the name.
-fn place_query(f: &Fields, b: &Boosts, place: &[String]) -> Boxed {
-    let on = |field: Phrased| words_in(field, place);
+/// The clauses of a place: the province (legacy or 2025) as a phrase on the province field, or
+/// in the name; a product scores the first that has it.
+fn place_parts(f: &Fields, b: &Boosts, place: &[String]) -> [Part; 2] {
     let province = Phrased {
         words: f.province_fold,
         pairs: f.province_pairs,
     };
     // A name that carries the place ("Nhãn lồng Hưng Yên") is a little more of that place.
-    any(vec![
-        constant(any(vec![on(province), on(name(f))]), b.place),
-        constant(on(name(f)), b.place_in_name),
-    ])
+    [
+        Part {
+            once: ONCE_PLACE,
+            ..Part::all(words_in(name(f), place), b.place + b.place_in_name)
+        },
+        Part {
+            once: ONCE_PLACE,
+            ..Part::all(words_in(province, place), b.place)
+        },
+    ]
 }
 
 /// The plan of the words of a text, or `None` when it has no words.
@@ -572,7 +561,7 @@ pub(crate) fn text_plan(f: &Fields, b: &Boosts, words: &[QueryWord]) -> Option<T
     }
     let (product, place) = split_place(words);
     let mut word_plans = Vec::with_capacity(product.len());
-    let mut parts: Vec<Clause> = Vec::new();
+    let mut parts: Vec<Part> = Vec::new();
     let generic = generic_words(product);
     let mut weights = Vec::with_capacity(product.len());
     for (i, w) in product.iter().enumerate() {
@@ -587,7 +576,7 @@ pub(crate) fn text_plan(f: &Fields, b: &Boosts, words: &[QueryWord]) -> Option<T
     }
     let synonyms = synonym_parts(f, b, product, &weights);
     if !place.is_empty() {
-        parts.push(Clause::Query(place_query(f, b, &place)));
+        parts.extend(place_parts(f, b, &place));
     }
     // The name starts with the first one, two, three product words (after generic ones): as
     // typed when the user typed accents ("mắm" is not "Mâm đồng"), folded otherwise.
@@ -598,10 +587,10 @@ pub(crate) fn text_plan(f: &Fields, b: &Boosts, words: &[QueryWord]) -> Option<T
         let accented = words.iter().any(QueryWord::accented);
         parts.push(if accented {
             let exact: Vec<&str> = words.iter().map(QueryWord::meant_exact).collect();
-            Clause::term(f.head_exact, &head_term(&exact), b.head)
+            Part::term(f.head_exact, &head_term(&exact), b.head)
         } else {
             let fold: Vec<&str> = words.iter().map(QueryWord::meant_fold).collect();
-            Clause::term(f.head_fold, &head_term(&fold), b.head)
+            Part::term(f.head_fold, &head_term(&fold), b.head)
         });
     }
     // Adjacent query words adjacent in the name: the BM25 score of the phrase (the statistics
@@ -620,25 +609,21 @@ pub(crate) fn text_plan(f: &Fields, b: &Boosts, words: &[QueryWord]) -> Option<T
     if product.len() >= 2 {
         // Every product word in a row in the name, the last one as the start of a word.
         let n = product.len();
-        let mut row: Vec<Boxed> = product[..n - 1]
+        let mut row: Vec<Group> = product[..n - 1]
             .windows(2)
-            .map(|p| pair_query(f.name_pairs, p[0].meant_fold(), p[1].meant_fold()))
+            .map(|p| Group::Term(pair_term(f.name_pairs, p[0].meant_fold(), p[1].meant_fold())))
             .collect();
         let last = pair_term(
             f.name_pairs,
             product[n - 2].meant_fold(),
             product[n - 1].meant_fold(),
         );
-        row.push(Box::new(FuzzyTermQuery::new_prefix(last, 0, false)));
-        parts.push(Clause::Query(constant(
-            Box::new(BooleanQuery::intersection(row)),
-            b.phrase_prefix,
-        )));
+        row.push(Group::Prefix(last));
+        parts.push(Part {
+            once: ONCE_PHRASE,
+            ..Part::all(row, b.phrase_prefix)
+        });
     }
-    let mut parts: Vec<Part> = parts
-        .into_iter()
-        .map(|clause| Part { clause, covers: 0 })
-        .collect();
     parts.extend(synonyms);
     Some(TextPlan {
         words: word_plans,
