@@ -8,7 +8,7 @@
 //! `d`: [`analyzer::FOLD`]). A query matches on the folded form and ranks matches on the exact
 //! form higher, so "mắm" finds "Mâm đồng" but ranks "Nước mắm" first.
 //!
-//! User text is never given to tantivy's query parser: [`query`] builds every query from our own
+//! User text is never given to tantivy's query parser: [`query`] builds every plan from our own
 //! tokens, so quotes, operators, SQL or HTML in a query are just characters.
 //!
 //! Layout:

@@ -1,4 +1,4 @@
-//! From what the user typed to a tantivy query, without tantivy's query parser.
+//! From what the user typed to a plan of posting lists and clauses, without a query parser.
 //!
 //! A query is read as *product words* and, at its end, an optional *place*: a province name,
 //! legacy or 2025 ("mật ong | hưng yên", "gạo | thái bình"), recognised by
