@@ -450,6 +450,13 @@ impl<'a> SegmentPlan<'a> {
         })
     }
 
+    /// Whether any product of the segment can be an answer: only a list of a word that makes
+    /// products answers, a pair or a clause marks them (the words every product of the "all
+    /// words" answer has are among the former).
+    fn can_match(&self) -> bool {
+        self.lists.iter().any(|l| l.list.matched != 0) || !self.pairs.is_empty() || !self.bonuses.is_empty()
+    }
+
     /// Scores the documents from `start` to `end` into the window's arrays (index 0 is
     /// `start`).
     fn read(
@@ -769,6 +776,10 @@ impl Engine {
                 continue;
             }
             let mut segment = SegmentPlan::open(reader, &compiled)?;
+            if !segment.can_match() {
+                // "đặc sản Đồng Tháp" where nothing is of Đồng Tháp: read nothing for nothing.
+                continue;
+            }
             let at = Place::new(reader, ord, f, filter, sort);
             let mut strict_counter = f.counter();
             let mut loose_counter = f.counter();
@@ -785,25 +796,28 @@ impl Engine {
                     &mut buffers.hits,
                 );
                 let (score, mask) = (&mut buffers.score[..len], &mut buffers.mask[..len]);
-                let doc = |i: usize| start + i as DocId;
+                let into = |answer, counter| Collect {
+                    answer,
+                    counter,
+                    at: &at,
+                    score: &*score,
+                    start,
+                };
                 match (required, &mut loose) {
-                    (0, Some(loose)) => each_match::<false>(
-                        mask,
-                        MATCHED,
-                        |i| loose.take_one(&at, doc(i), score[i], &mut loose_counter),
-                        |_| {},
-                    ),
+                    (0, Some(loose)) => {
+                        each_match::<false>(mask, MATCHED, &mut into(loose, &mut loose_counter), &mut Ignore)
+                    }
                     (_, Some(loose)) => each_match::<true>(
                         mask,
                         required,
-                        |i| strict.take_one(&at, doc(i), score[i], &mut strict_counter),
-                        |i| loose.take_one(&at, doc(i), score[i], &mut loose_counter),
+                        &mut into(&mut strict, &mut strict_counter),
+                        &mut into(loose, &mut loose_counter),
                     ),
                     (_, None) => each_match::<false>(
                         mask,
                         required,
-                        |i| strict.take_one(&at, doc(i), score[i], &mut strict_counter),
-                        |_| {},
+                        &mut into(&mut strict, &mut strict_counter),
+                        &mut Ignore,
                     ),
                 }
                 if required != 0 && strict.total >= ALL_WORDS_ENOUGH {
@@ -910,10 +924,11 @@ impl Answer {
 /// Documents of a window tested together.
 const LANES: usize = 32;
 
-/// The bits of the documents of `chunk` (at most [`LANES`]) with every bit of `required` and,
-/// with `ANY`, of those any clause makes an answer.
+/// The bits of the documents of `chunk` with every bit of `required` (never 0) and, with
+/// `ANY`, of those any clause makes an answer. Of an array, not a slice: with each lane's place
+/// known, the shifts compile to constants (of a slice, to multiplications).
 #[inline(always)]
-fn lane_bits<const ANY: bool>(chunk: &[u16], required: u16) -> (u32, u32) {
+fn lane_bits<const ANY: bool>(chunk: &[u16; LANES], required: u16) -> (u32, u32) {
     let (mut all, mut any) = (0u32, 0u32);
     for (j, &m) in chunk.iter().enumerate() {
         all |= u32::from(m & required == required) << j;
@@ -924,36 +939,63 @@ fn lane_bits<const ANY: bool>(chunk: &[u16], required: u16) -> (u32, u32) {
     (all, any)
 }
 
-/// Calls `all` with the index of each of the window's documents with every bit of `required`
-/// and, with `ANY`, `any` with that of each one any clause makes an answer, in order: 32
-/// documents tested at once (the tests compile to vector instructions), then the indexes taken
-/// from the result's bits. A function of its own: inlined into the search, its loop ran 8 %
-/// slower.
-#[inline(never)]
-fn each_match<const ANY: bool>(
-    mask: &[u16],
-    required: u16,
-    mut all: impl FnMut(usize),
-    mut any: impl FnMut(usize),
-) {
+/// Where [`each_match`] hands a window's matches: a trait rather than a closure, so that the
+/// call is inlined into the loop over the bits (a closure called from it was not).
+trait Take {
+    fn take(&mut self, i: usize);
+}
+
+/// Matches no answer wants.
+struct Ignore;
+
+impl Take for Ignore {
     #[inline(always)]
-    fn each(first: usize, mut bits: u32, f: &mut impl FnMut(usize)) {
+    fn take(&mut self, _: usize) {}
+}
+
+/// Matches counted and ranked into an answer: `i` is document `start + i`, scoring `score[i]`.
+struct Collect<'x, 'p> {
+    answer: &'x mut Answer,
+    counter: &'x mut SegmentCounter,
+    at: &'x Place<'p>,
+    score: &'x [f32],
+    start: DocId,
+}
+
+impl Take for Collect<'_, '_> {
+    #[inline(always)]
+    fn take(&mut self, i: usize) {
+        let score = self.score.get(i).copied().unwrap_or(0.0);
+        self.answer
+            .take_one(self.at, self.start + i as DocId, score, self.counter);
+    }
+}
+
+/// Hands `all` the index of each of the window's documents with every bit of `required` and,
+/// with `ANY`, `any` that of each one any clause makes an answer, in order: 32 documents tested
+/// at once (the tests compile to vector instructions), then the indexes taken from the
+/// result's bits. A function of its own: inlined into the search, its loop ran 8 % slower.
+#[inline(never)]
+fn each_match<const ANY: bool>(mask: &[u16], required: u16, all: &mut impl Take, any: &mut impl Take) {
+    #[inline(always)]
+    fn each(first: usize, mut bits: u32, to: &mut impl Take) {
         while bits != 0 {
-            f(first + bits.trailing_zeros() as usize);
+            to.take(first + bits.trailing_zeros() as usize);
             bits &= bits - 1;
         }
     }
-    let chunks = mask.chunks_exact(LANES);
-    let rest = chunks.remainder();
-    // Whole chunks apart from the rest: their length known, the tests become vector code.
-    for (c, chunk) in chunks.enumerate() {
+    let (chunks, rest) = mask.as_chunks::<LANES>();
+    for (c, chunk) in chunks.iter().enumerate() {
         let (a, b) = lane_bits::<ANY>(chunk, required);
-        each(c * LANES, a, &mut all);
-        each(c * LANES, b, &mut any);
+        each(c * LANES, a, all);
+        each(c * LANES, b, any);
     }
-    let (a, b) = lane_bits::<ANY>(rest, required);
-    each(mask.len() - rest.len(), a, &mut all);
-    each(mask.len() - rest.len(), b, &mut any);
+    // The rest of the window, after as many documents without bits.
+    let mut last = [0; LANES];
+    last[..rest.len()].copy_from_slice(rest);
+    let (a, b) = lane_bits::<ANY>(&last, required);
+    each(mask.len() - rest.len(), a, all);
+    each(mask.len() - rest.len(), b, any);
 }
 
 /// A hit's place in the order.
