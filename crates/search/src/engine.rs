@@ -19,7 +19,6 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use tantivy::InvertedIndexReader;
 use tantivy::columnar::Column;
 use tantivy::directory::OwnedBytes;
-use tantivy::fastfield::AliveBitSet;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::index::SegmentId;
 use tantivy::postings::{BlockSegmentPostings, TermInfo};
@@ -82,9 +81,13 @@ fn slot(d: DocId, start: DocId) -> usize {
     (d - start) as usize & (WINDOW - 1)
 }
 
+/// The deleted documents of a segment, in order, with how many there were when they were read.
+type Deleted = (u32, Arc<[DocId]>);
+
 /// The state the engine keeps between searches: facet values by segment and score arrays.
 pub(crate) struct Engine {
     facets: Mutex<HashMap<SegmentId, Arc<SegmentFacets>>>,
+    deleted: Mutex<HashMap<SegmentId, Deleted>>,
     buffers: Mutex<Vec<Buffers>>,
     /// Documents per window ([`WINDOW`]; tests use small ones).
     window: usize,
@@ -94,6 +97,7 @@ impl Default for Engine {
     fn default() -> Self {
         Engine {
             facets: Mutex::default(),
+            deleted: Mutex::default(),
             buffers: Mutex::default(),
             window: WINDOW,
         }
@@ -717,7 +721,27 @@ impl Engine {
             .map(|r| r.segment_id())
             .collect();
         cache.retain(|id, _| live.contains(id));
+        lock(&self.deleted).retain(|id, _| live.contains(id));
         Ok(out)
+    }
+
+    /// The deleted documents of a segment, in order: read once per count of deletions (a
+    /// segment's deletions only grow). Few, and cleared from each window's bits, they spare
+    /// every match a look at the segment's bit set of live documents.
+    fn deleted_of(&self, reader: &SegmentReader) -> Arc<[DocId]> {
+        let Some(alive) = reader.alive_bitset() else {
+            return Arc::from([]);
+        };
+        let (id, count) = (reader.segment_id(), reader.num_deleted_docs());
+        let mut cache = lock(&self.deleted);
+        if let Some((n, docs)) = cache.get(&id)
+            && *n == count
+        {
+            return Arc::clone(docs);
+        }
+        let docs: Arc<[DocId]> = (0..reader.max_doc()).filter(|&d| alive.is_deleted(d)).collect();
+        cache.insert(id, (count, Arc::clone(&docs)));
+        docs
     }
 
     /// Reads what searches need of the searcher's segments, before the first search needs it.
@@ -747,7 +771,7 @@ impl Engine {
             .collect::<Result<Vec<_>, _>>()?;
         let size = if limit == 0 { 0 } else { offset + limit };
         let Some(plan) = plan else {
-            let mut all = Answer::new(size);
+            let mut all = Answer::new(size, sort);
             for (ord, reader) in readers.iter().enumerate() {
                 let (f, filter) = (&facets[ord], &segment_filters[ord]);
                 if filter.none {
@@ -755,8 +779,11 @@ impl Engine {
                 }
                 let at = Place::new(reader, ord, f, filter, sort);
                 let mut counter = f.counter();
+                let alive = reader.alive_bitset();
                 for d in 0..reader.max_doc() {
-                    all.take_one(&at, d, 0.0, &mut counter);
+                    if alive.is_none_or(|a| a.is_alive(d)) {
+                        all.take_one(&at, d, 0.0, &mut counter);
+                    }
                 }
                 counter.harvest(f, &mut all.counts);
             }
@@ -768,8 +795,8 @@ impl Engine {
         let window = self.window.min(WINDOW);
         // The answer with every required word and, until that one has enough, the answer with
         // any clause.
-        let mut strict = Answer::new(size);
-        let mut loose = Some(Answer::new(size));
+        let mut strict = Answer::new(size, sort);
+        let mut loose = Some(Answer::new(size, sort));
         for (ord, reader) in readers.iter().enumerate() {
             let (f, filter) = (&facets[ord], &segment_filters[ord]);
             if filter.none {
@@ -780,6 +807,7 @@ impl Engine {
                 // "đặc sản Đồng Tháp" where nothing is of Đồng Tháp: read nothing for nothing.
                 continue;
             }
+            let (deleted, mut gone) = (self.deleted_of(reader), 0);
             let at = Place::new(reader, ord, f, filter, sort);
             let mut strict_counter = f.counter();
             let mut loose_counter = f.counter();
@@ -796,6 +824,13 @@ impl Engine {
                     &mut buffers.hits,
                 );
                 let (score, mask) = (&mut buffers.score[..len], &mut buffers.mask[..len]);
+                // Deleted documents are no answer.
+                let ahead = &deleted[gone..];
+                let n = ahead.partition_point(|&d| d < end);
+                for &d in &ahead[..n] {
+                    mask[(d - start) as usize] = 0;
+                }
+                gone += n;
                 let into = |answer, counter| Collect {
                     answer,
                     counter,
@@ -846,7 +881,6 @@ impl Engine {
 
 /// Where the documents of a window are: their segment and what ranks and filters them.
 struct Place<'a> {
-    alive: Option<&'a AliveBitSet>,
     ord: u32,
     facets: &'a SegmentFacets,
     filter: &'a SegmentFilter,
@@ -864,7 +898,6 @@ impl<'a> Place<'a> {
         sort: Sort,
     ) -> Self {
         Place {
-            alive: reader.alive_bitset(),
             ord: ord as u32,
             facets,
             filter,
@@ -882,11 +915,15 @@ struct Answer {
     total: usize,
     counts: FacetCounts,
     top: Top,
+    /// The score a document needs to be offered to the page: the page's lowest by relevance
+    /// once it is full, anything in another order, nothing without a page.
+    bar: f32,
+    sort: Sort,
 }
 
 impl Answer {
-    fn new(size: usize) -> Self {
-        Answer {
+    fn new(size: usize, sort: Sort) -> Self {
+        let mut answer = Answer {
             total: 0,
             counts: FacetCounts::default(),
             top: Top {
@@ -894,19 +931,31 @@ impl Answer {
                 heap: BinaryHeap::new(),
                 floor: f32::NEG_INFINITY,
             },
-        }
+            bar: 0.0,
+            sort,
+        };
+        answer.raise_bar();
+        answer
     }
 
-    /// Counts and ranks one document, unless it is deleted or filtered out.
+    fn raise_bar(&mut self) {
+        self.bar = match (self.top.size, self.sort) {
+            (0, _) => f32::INFINITY,
+            (_, Sort::Relevance) => self.top.floor,
+            _ => f32::NEG_INFINITY,
+        };
+    }
+
+    /// Counts and ranks one live document, unless it is filtered out.
     #[inline(always)]
     fn take_one(&mut self, at: &Place, d: DocId, score: f32, counter: &mut SegmentCounter) {
-        if at.alive.is_some_and(|a| a.is_deleted(d)) || !at.filter.passes(at.facets, d) {
+        if !at.filter.passes(at.facets, d) {
             return;
         }
         self.total += 1;
         counter.count(at.facets, d);
         // Most documents score below the page found so far (ties are decided by `offer`).
-        if self.top.size == 0 || (at.sort == Sort::Relevance && score < self.top.floor) {
+        if score < self.bar {
             return;
         }
         self.offer(at, d, score);
@@ -918,6 +967,7 @@ impl Answer {
     fn offer(&mut self, at: &Place, d: DocId, score: f32) {
         let hit = ranked(at.sort, score, at.ord, d, at.facets, at.published.as_ref());
         self.top.offer(hit);
+        self.raise_bar();
     }
 }
 
