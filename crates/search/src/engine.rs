@@ -938,6 +938,7 @@ impl Answer {
         answer
     }
 
+    /// Sets [`Self::bar`] from the page as it is now (it rises as the page fills).
     fn raise_bar(&mut self) {
         self.bar = match (self.top.size, self.sort) {
             (0, _) => f32::INFINITY,
