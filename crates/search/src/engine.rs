@@ -886,7 +886,6 @@ struct Place<'a> {
     filter: &'a SegmentFilter,
     /// Publication times, read when the order needs them.
     published: Option<Column<i64>>,
-    sort: Sort,
 }
 
 impl<'a> Place<'a> {
@@ -905,7 +904,6 @@ impl<'a> Place<'a> {
                 Sort::Relevance => None,
                 Sort::Stars | Sort::Newest => reader.fast_fields().i64(F_PUBLISHED).ok(),
             },
-            sort,
         }
     }
 }
@@ -918,6 +916,7 @@ struct Answer {
     /// The score a document needs to be offered to the page: the page's lowest by relevance
     /// once it is full, anything in another order, nothing without a page.
     bar: f32,
+    /// The order of the page.
     sort: Sort,
 }
 
@@ -966,7 +965,7 @@ impl Answer {
     /// loop.
     #[inline(never)]
     fn offer(&mut self, at: &Place, d: DocId, score: f32) {
-        let hit = ranked(at.sort, score, at.ord, d, at.facets, at.published.as_ref());
+        let hit = ranked(self.sort, score, at.ord, d, at.facets, at.published.as_ref());
         self.top.offer(hit);
         self.raise_bar();
     }
